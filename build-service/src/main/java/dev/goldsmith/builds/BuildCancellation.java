@@ -1,0 +1,64 @@
+package dev.goldsmith.builds;
+
+import dev.goldsmith.api.BuildView;
+import dev.goldsmith.audit.AuditTrail;
+import dev.goldsmith.builds.persistence.BuildEntity;
+import dev.goldsmith.builds.persistence.BuildRecords;
+import dev.goldsmith.builds.persistence.BuildRepository;
+import dev.goldsmith.problems.ApiException;
+import dev.goldsmith.security.Caller;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Cancels builds. A queued build ends CANCELLED at once; a running one is flagged, its worker learns of it on
+ * the next heartbeat and stops. Cancelling an ended build is a conflict; cancelling twice is harmless.
+ */
+@Service
+public class BuildCancellation {
+
+    private final BuildQueries queries;
+    private final BuildRepository builds;
+    private final BuildRecords records;
+    private final BuildViews views;
+    private final JdbcClient jdbc;
+    private final AuditTrail audit;
+
+    public BuildCancellation(BuildQueries queries, BuildRepository builds, BuildRecords records, BuildViews views,
+            JdbcClient jdbc, AuditTrail audit) {
+        this.queries = queries;
+        this.builds = builds;
+        this.records = records;
+        this.views = views;
+        this.jdbc = jdbc;
+        this.audit = audit;
+    }
+
+    @Transactional
+    public BuildView cancel(Caller caller, UUID id) {
+        BuildEntity build = queries.visible(caller, id);
+        int cancelledQueued = jdbc.sql("""
+                        update builds set status = 'CANCELLED', cancel_requested = true, finished_at = now()
+                         where id = ? and status = 'QUEUED'
+                        """)
+                .param(id)
+                .update();
+        if (cancelledQueued == 1) {
+            records.forgetSecrets(id);
+        } else {
+            int flagged = jdbc.sql("update builds set cancel_requested = true where id = ? and status = 'RUNNING'")
+                    .param(id)
+                    .update();
+            if (flagged == 0) {
+                BuildEntity now = builds.findById(id).orElseThrow();
+                if (!now.getStatus().equals("CANCELLED")) {
+                    throw ApiException.conflict("Build " + id + " has already ended " + now.getStatus() + ".");
+                }
+            }
+        }
+        audit.record(caller, "build.cancel", "build:" + id, "status was " + build.getStatus());
+        return views.of(builds.findById(id).orElseThrow());
+    }
+}

@@ -1,0 +1,123 @@
+package dev.goldsmith.builds;
+
+import dev.goldsmith.GoldsmithProperties;
+import dev.goldsmith.api.BuildRequest;
+import dev.goldsmith.builds.persistence.BuildEntity;
+import dev.goldsmith.builds.persistence.BuildRepository;
+import dev.goldsmith.problems.ApiException;
+import dev.goldsmith.queue.QueueNotifier;
+import dev.goldsmith.security.Caller;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Turns a validated request into a queued build, a cache hit, or the replay of an earlier submission. */
+@Service
+public class BuildSubmissionService {
+
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private final BuildRequestValidator validator;
+    private final BuildRepository builds;
+    private final BuildViews views;
+    private final JdbcClient jdbc;
+    private final QueueNotifier queue;
+    private final TransactionTemplate transactions;
+    private final GoldsmithProperties properties;
+    private final Clock clock;
+
+    public BuildSubmissionService(BuildRequestValidator validator, BuildRepository builds, BuildViews views,
+            JdbcClient jdbc, QueueNotifier queue, TransactionTemplate transactions, GoldsmithProperties properties,
+            Clock clock) {
+        this.validator = validator;
+        this.builds = builds;
+        this.views = views;
+        this.jdbc = jdbc;
+        this.queue = queue;
+        this.transactions = transactions;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    public Submission submit(Caller caller, BuildRequest request, String idempotencyKey) {
+        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw ApiException.invalid("Idempotency-Key", "must be 1-128 of A-Z a-z 0-9 . _ : -");
+        }
+        ValidatedRequest valid = validator.validate(request);
+        String requestHash = Fingerprints.ofRequest(valid);
+        try {
+            return transactions.execute(status -> submitValidated(caller, valid, idempotencyKey, requestHash));
+        } catch (DataIntegrityViolationException raced) {
+            // Another replica stored the same Idempotency-Key first: answer with its build.
+            if (idempotencyKey != null) {
+                return transactions.execute(status -> replay(caller, idempotencyKey, requestHash)
+                        .orElseThrow(() -> raced));
+            }
+            throw raced;
+        }
+    }
+
+    private Submission submitValidated(Caller caller, ValidatedRequest valid, String idempotencyKey,
+            String requestHash) {
+        if (idempotencyKey != null) {
+            Optional<Submission> earlier = replay(caller, idempotencyKey, requestHash);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
+        String fingerprint = Fingerprints.of(valid);
+        if (!valid.force()) {
+            Optional<BuildEntity> hit = builds.findFirstByTeamAndFingerprintAndStatusOrderByFinishedAtDesc(
+                    caller.team(), fingerprint, "SUCCEEDED");
+            if (hit.isPresent()) {
+                return new Submission(views.cached(hit.get()), false);
+            }
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        String imageName = reserveImageName(valid, LocalDate.ofInstant(now, ZoneOffset.UTC));
+        BuildEntity build = new BuildEntity(UUID.randomUUID(), caller.team(), valid.distro(), valid.profile(),
+                valid.installer(), valid.answers(), List.copyOf(valid.secrets().keySet()), valid.formats(),
+                valid.sourceRepository(), valid.sourceCommit(), valid.tests(), valid.channel(), valid.priority(),
+                valid.labels(), valid.timeout().toSeconds(), valid.accel(), valid.arch(), valid.workerLabels(),
+                fingerprint, imageName, idempotencyKey, requestHash, properties.maxAttempts(), now);
+        builds.saveAndFlush(build);
+        valid.secrets().forEach((key, value) -> jdbc
+                .sql("insert into build_secrets (build_id, key, value) values (?, ?, ?)")
+                .params(build.getId(), key, value)
+                .update());
+        queue.buildQueued();
+        return new Submission(views.of(builds.findById(build.getId()).orElseThrow()), true);
+    }
+
+    private Optional<Submission> replay(Caller caller, String idempotencyKey, String requestHash) {
+        return builds.findByTeamAndIdempotencyKey(caller.team(), idempotencyKey).map(earlier -> {
+            if (!requestHash.equals(earlier.getRequestHash())) {
+                throw ApiException.conflict("Idempotency-Key '" + idempotencyKey
+                        + "' was used for a different request (build " + earlier.getId() + ").");
+            }
+            return new Submission(views.of(earlier), false);
+        });
+    }
+
+    /** Serialised per base name across replicas by an advisory lock, so two builds never share a name. */
+    private String reserveImageName(ValidatedRequest valid, LocalDate day) {
+        String base = ImageNames.base(valid.distro(), valid.profile(), day, valid.sourceCommit());
+        jdbc.sql("select 1 from pg_advisory_xact_lock(hashtext(?))").param(base).query(Integer.class).single();
+        for (int n = 1; ; n++) {
+            String name = ImageNames.nth(base, n);
+            if (!builds.imageNameTaken(name)) {
+                return name;
+            }
+        }
+    }
+}

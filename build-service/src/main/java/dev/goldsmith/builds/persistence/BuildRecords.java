@@ -1,0 +1,168 @@
+package dev.goldsmith.builds.persistence;
+
+import dev.goldsmith.api.ArtifactView;
+import dev.goldsmith.api.CheckResult;
+import dev.goldsmith.api.StageView;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The rows that hang off a build: stages, logs, checks, artifacts and the secrets held until it ends. */
+@Repository
+public class BuildRecords {
+
+    private final JdbcClient jdbc;
+
+    public BuildRecords(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public List<StageView> stages(UUID buildId) {
+        return jdbc.sql("""
+                        select stage, attempt, status, started_at, finished_at, detail from build_stages
+                         where build_id = ? order by attempt, started_at nulls last, stage
+                        """)
+                .param(buildId)
+                .query((rs, n) -> {
+                    Instant started = instant(rs, "started_at");
+                    Instant finished = instant(rs, "finished_at");
+                    Long duration = started != null && finished != null
+                            ? finished.toEpochMilli() - started.toEpochMilli() : null;
+                    return new StageView(rs.getString("stage"), rs.getInt("attempt"), rs.getString("status"), started,
+                            finished, duration, rs.getString("detail"));
+                })
+                .list();
+    }
+
+    public List<ArtifactView> artifacts(UUID buildId) {
+        return jdbc.sql("select format, file_name, sha256, size from build_artifacts where build_id = ? order by format")
+                .param(buildId)
+                .query((rs, n) -> new ArtifactView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+                .list();
+    }
+
+    public Optional<String> workerName(UUID workerId) {
+        return workerId == null ? Optional.empty()
+                : jdbc.sql("select name from workers where id = ?").param(workerId).query(String.class).optional();
+    }
+
+    /** Checks of the newest attempt that reported any. */
+    public Optional<Integer> lastTestedAttempt(UUID buildId) {
+        return jdbc.sql("select max(attempt) from build_checks where build_id = ?").param(buildId)
+                .query(Integer.class).optional();
+    }
+
+    public List<CheckResult> checks(UUID buildId, int attempt) {
+        return jdbc.sql("""
+                        select name, command, exit_status, passed, output, duration_ms from build_checks
+                         where build_id = ? and attempt = ? order by position
+                        """)
+                .params(buildId, attempt)
+                .query((rs, n) -> new CheckResult(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getBoolean(4),
+                        rs.getString(5), rs.getLong(6)))
+                .list();
+    }
+
+    public void saveCheck(UUID buildId, int attempt, int position, CheckResult check) {
+        jdbc.sql("""
+                        insert into build_checks (build_id, attempt, position, name, command, exit_status, passed,
+                                                  output, duration_ms)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        on conflict (build_id, attempt, position) do nothing
+                        """)
+                .params(buildId, attempt, position, check.name(), check.command(), check.exitStatus(), check.passed(),
+                        check.output(), check.durationMs())
+                .update();
+    }
+
+    public void saveArtifact(UUID buildId, ArtifactView artifact) {
+        jdbc.sql("""
+                        insert into build_artifacts (build_id, format, file_name, sha256, size) values (?, ?, ?, ?, ?)
+                        on conflict (build_id, format) do update
+                           set file_name = excluded.file_name, sha256 = excluded.sha256, size = excluded.size
+                        """)
+                .params(buildId, artifact.format(), artifact.fileName(), artifact.sha256(), artifact.size())
+                .update();
+    }
+
+    /** Records a stage start ({@code RUNNING}) or end; an end without a start counts as starting now. */
+    public void saveStage(UUID buildId, int attempt, String stage, String status, String detail) {
+        boolean running = status.equals("RUNNING");
+        jdbc.sql("""
+                        insert into build_stages (build_id, attempt, stage, status, started_at, finished_at, detail)
+                        values (:build, :attempt, :stage, :status, now(), case when :running then null else now() end,
+                                :detail)
+                        on conflict (build_id, attempt, stage) do update
+                           set status = excluded.status,
+                               started_at = case when :running then now() else build_stages.started_at end,
+                               finished_at = excluded.finished_at,
+                               detail = coalesce(excluded.detail, build_stages.detail)
+                        """)
+                .param("build", buildId)
+                .param("attempt", attempt)
+                .param("stage", stage)
+                .param("status", status)
+                .param("running", running)
+                .param("detail", detail)
+                .update();
+    }
+
+    public void closeOpenStages(UUID buildId, int attempt, String status, String detail) {
+        jdbc.sql("""
+                        update build_stages set status = ?, finished_at = now(), detail = coalesce(detail, ?)
+                         where build_id = ? and attempt = ? and status = 'RUNNING'
+                        """)
+                .params(status, detail, buildId, attempt)
+                .update();
+    }
+
+    /** Stores a log chunk once: a resent sequence number changes nothing and returns false. */
+    public boolean appendLog(UUID buildId, int attempt, long seq, List<String> lines) {
+        return jdbc.sql("""
+                        insert into build_logs (build_id, attempt, seq, lines, line_count) values (?, ?, ?, ?, ?)
+                        on conflict (build_id, attempt, seq) do nothing
+                        """)
+                .params(buildId, attempt, seq, String.join("\n", lines), lines.size())
+                .update() == 1;
+    }
+
+    /** Log chunks after a position, oldest first: {@code (attempt, seq)} greater than the one given. */
+    public List<LogRow> logsAfter(UUID buildId, int attempt, long seq, int limit) {
+        return jdbc.sql("""
+                        select attempt, seq, lines from build_logs
+                         where build_id = ? and (attempt, seq) > (?, ?) order by attempt, seq limit ?
+                        """)
+                .params(buildId, attempt, seq, limit)
+                .query((rs, n) -> new LogRow(rs.getInt(1), rs.getLong(2), rs.getString(3)))
+                .list();
+    }
+
+    /** One stored chunk of build log. */
+    public record LogRow(int attempt, long seq, String lines) {
+    }
+
+    public Map<String, String> secrets(UUID buildId) {
+        return jdbc.sql("select key, value from build_secrets where build_id = ?")
+                .param(buildId)
+                .query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2)))
+                .list().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    public void forgetSecrets(UUID buildId) {
+        jdbc.sql("delete from build_secrets where build_id = ?").param(buildId).update();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+}

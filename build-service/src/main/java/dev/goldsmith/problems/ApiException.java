@@ -1,0 +1,70 @@
+package dev.goldsmith.problems;
+
+import dev.goldsmith.api.Problem;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+
+/** An error the API reports as RFC 9457 problem+json with a stable {@code type}. */
+public class ApiException extends RuntimeException {
+
+    private final HttpStatus status;
+    private final String type;
+    private final String title;
+    private final Map<String, Object> properties;
+
+    public ApiException(HttpStatus status, String type, String title, String detail, Map<String, Object> properties) {
+        super(detail);
+        this.status = status;
+        this.type = type;
+        this.title = title;
+        this.properties = new LinkedHashMap<>(properties);
+    }
+
+    public static ApiException invalid(List<FieldViolation> violations) {
+        String detail = violations.size() == 1
+                ? violations.getFirst().field() + ": " + violations.getFirst().message()
+                : violations.size() + " fields are invalid; the first is " + violations.getFirst().field()
+                        + ": " + violations.getFirst().message();
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, Problem.VALIDATION, "Invalid request", detail,
+                Map.of("errors", violations));
+    }
+
+    public static ApiException invalid(String field, String message) {
+        return invalid(List.of(new FieldViolation(field, message)));
+    }
+
+    public static ApiException notFound(String detail) {
+        return new ApiException(HttpStatus.NOT_FOUND, Problem.NOT_FOUND, "Not found", detail, Map.of());
+    }
+
+    public static ApiException conflict(String detail) {
+        return new ApiException(HttpStatus.CONFLICT, Problem.CONFLICT, "Conflict", detail, Map.of());
+    }
+
+    public static ApiException leaseLost(String detail) {
+        return new ApiException(HttpStatus.CONFLICT, Problem.LEASE_LOST, "Lease no longer held", detail,
+                Map.of("retryable", false));
+    }
+
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, Problem.FORBIDDEN, "Forbidden", detail, Map.of());
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public Map<String, Object> properties() {
+        return properties;
+    }
+}

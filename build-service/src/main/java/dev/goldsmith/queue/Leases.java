@@ -1,0 +1,63 @@
+package dev.goldsmith.queue;
+
+import dev.goldsmith.GoldsmithProperties;
+import dev.goldsmith.api.HeartbeatReply;
+import dev.goldsmith.problems.ApiException;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Lease ownership: a worker acts only on a live lease of its own. Another worker's lease is 403; a lease that
+ * expired, was swept or ended is 409 (the worker must stop and drop the build).
+ */
+@Component
+public class Leases {
+
+    private final JdbcClient jdbc;
+    private final GoldsmithProperties properties;
+
+    public Leases(JdbcClient jdbc, GoldsmithProperties properties) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+    }
+
+    public LeaseContext require(UUID leaseId, UUID callerWorker) {
+        var row = jdbc.sql("""
+                        select id, attempt, worker_id, status = 'RUNNING' and lease_expires_at > now() as live
+                          from builds where lease_id = ?
+                        """)
+                .param(leaseId)
+                .query((rs, n) -> new Object[] {rs.getObject("id", UUID.class), rs.getInt("attempt"),
+                        rs.getObject("worker_id", UUID.class), rs.getBoolean("live")})
+                .optional()
+                .orElseThrow(() -> ApiException.leaseLost("Lease " + leaseId + " is unknown, expired or ended."));
+        if (callerWorker == null || !callerWorker.equals(row[2])) {
+            throw ApiException.forbidden("Lease " + leaseId + " belongs to another worker.");
+        }
+        if (!(Boolean) row[3]) {
+            throw ApiException.leaseLost("Lease " + leaseId + " has expired.");
+        }
+        return new LeaseContext(leaseId, (UUID) row[0], (Integer) row[1], callerWorker);
+    }
+
+    /** Extends the lease by the lease TTL and tells the worker whether to cancel. */
+    public HeartbeatReply heartbeat(UUID leaseId, UUID callerWorker) {
+        require(leaseId, callerWorker);
+        HeartbeatReply reply = jdbc.sql("""
+                        update builds set lease_expires_at = now() + make_interval(secs => :ttl)
+                         where lease_id = :lease and worker_id = :worker and status = 'RUNNING'
+                           and lease_expires_at > now()
+                        returning lease_expires_at, cancel_requested
+                        """)
+                .param("ttl", properties.leaseTtl().toMillis() / 1000.0)
+                .param("lease", leaseId)
+                .param("worker", callerWorker)
+                .query((rs, n) -> new HeartbeatReply(rs.getTimestamp(1).toInstant(), rs.getBoolean(2)))
+                .optional()
+                .orElseThrow(() -> ApiException.leaseLost("Lease " + leaseId + " expired before this heartbeat."));
+        jdbc.sql("update workers set last_seen_at = now() where id = ?").param(callerWorker).update();
+        return reply;
+    }
+
+}

@@ -1,0 +1,79 @@
+package dev.goldsmith.queue;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Holds one connection that LISTENs on the queue channel and wakes local claimers on every NOTIFY, from
+ * this instance or any other. After a lost connection it reconnects and wakes everyone once, since
+ * notifications sent meanwhile are gone.
+ */
+@Component
+class QueueListener implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueListener.class);
+
+    private final DataSource dataSource;
+    private final QueueSignals signals;
+    private volatile boolean running;
+    private Thread thread;
+
+    QueueListener(DataSource dataSource, QueueSignals signals) {
+        this.dataSource = dataSource;
+        this.signals = signals;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        thread = Thread.ofPlatform().daemon().name("queue-listener").start(this::listen);
+    }
+
+    private void listen() {
+        while (running) {
+            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("LISTEN " + QueueNotifier.CHANNEL);
+                PGConnection pg = connection.unwrap(PGConnection.class);
+                signals.signal();
+                while (running) {
+                    PGNotification[] notifications = pg.getNotifications(500);
+                    if (notifications != null && notifications.length > 0) {
+                        signals.signal();
+                    }
+                }
+            } catch (Exception e) {
+                if (running) {
+                    log.warn("Queue listener lost its connection ({}); claimers fall back to polling", e.getMessage());
+                    signals.awaitQuietly(1_000);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        signals.close();
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // Stop before the web server so that waiting long-polls return 204 and the server can drain.
+        return Integer.MAX_VALUE;
+    }
+}

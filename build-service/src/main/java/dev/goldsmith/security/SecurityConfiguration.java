@@ -1,0 +1,54 @@
+package dev.goldsmith.security;
+
+import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.POST;
+import static org.springframework.http.HttpMethod.PUT;
+
+import dev.goldsmith.problems.Problems;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * Who may call what. Reads are open to every human role; submitting and cancelling need builder; tokens need
+ * admin; the worker protocol needs a worker token, whose lease checks happen in the lease service.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+    private static final String[] HUMANS = {"READER", "BUILDER", "PROMOTER", "ADMIN"};
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, TokenService tokens, Problems problems) throws Exception {
+        http.csrf(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new BearerTokenFilter(tokens, problems), AnonymousAuthenticationFilter.class)
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((request, response, ex) -> problems.write(request, response,
+                                Problems.of(HttpStatus.UNAUTHORIZED, "A bearer token is required.")))
+                        .accessDeniedHandler((request, response, ex) -> problems.write(request, response,
+                                Problems.of(HttpStatus.FORBIDDEN, "This token's roles do not allow this request."))))
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/error", "/actuator/health", "/actuator/health/**",
+                                "/api/v1/openapi.yaml", "/api/v1/provenance/public-key").permitAll()
+                        .requestMatchers(POST, "/api/v1/builds", "/api/v1/builds/*/cancel").hasAnyRole("BUILDER", "ADMIN")
+                        .requestMatchers(GET, "/api/v1/builds", "/api/v1/builds/**").hasAnyRole(HUMANS)
+                        .requestMatchers(GET, "/api/v1/images", "/api/v1/images/**", "/api/v1/registry/**").hasAnyRole(HUMANS)
+                        .requestMatchers(POST, "/api/v1/images/*/revoke").hasAnyRole("PROMOTER", "ADMIN")
+                        .requestMatchers(PUT, "/api/v1/channels/**").hasAnyRole("PROMOTER", "ADMIN")
+                        .requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole("ADMIN")
+                        .requestMatchers("/api/v1/workers", "/api/v1/workers/**", "/api/v1/leases/**").hasRole("WORKER")
+                        .requestMatchers("/actuator/**").hasRole("ADMIN")
+                        .anyRequest().denyAll());
+        return http.build();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.goldsmith.security;
+
+import dev.goldsmith.api.TokenIssued;
+import dev.goldsmith.security.persistence.TokenEntity;
+import dev.goldsmith.security.persistence.TokenRepository;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Issues bearer tokens and resolves them; only a token's SHA-256 is ever stored. */
+@Service
+public class TokenService {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final TokenRepository tokens;
+
+    public TokenService(TokenRepository tokens) {
+        this.tokens = tokens;
+    }
+
+    @Transactional
+    public TokenIssued issue(String team, Set<Role> roles, String description) {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String token = "gs_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return store(token, team, roles, description);
+    }
+
+    /** Stores a token whose value the operator chose (the bootstrap admin token), unless it exists already. */
+    @Transactional
+    public void ensure(String token, String team, Set<Role> roles, String description) {
+        if (tokens.findByTokenHash(hash(token)).isEmpty()) {
+            store(token, team, roles, description);
+        }
+    }
+
+    @Transactional(readOnly = true)
+    public boolean anyActiveAdmin() {
+        return tokens.anyActiveAdmin();
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<Caller> authenticate(String token) {
+        return tokens.findByTokenHash(hash(token))
+                .filter(t -> !t.isRevoked())
+                .map(t -> new Caller(t.getId(), t.getTeam(), parseRoles(t.getRoles()), t.getWorkerId()));
+    }
+
+    /** Binds a worker token to the worker that registered with it; a bound token keeps its worker. */
+    @Transactional
+    public UUID bindWorker(UUID tokenId, UUID workerId) {
+        TokenEntity token = tokens.findById(tokenId).orElseThrow();
+        if (token.getWorkerId() == null) {
+            token.bindWorker(workerId);
+        }
+        return token.getWorkerId();
+    }
+
+    private TokenIssued store(String token, String team, Set<Role> roles, String description) {
+        TokenEntity entity = new TokenEntity(UUID.randomUUID(), hash(token), team, formatRoles(roles), description,
+                Instant.now());
+        tokens.save(entity);
+        return new TokenIssued(entity.getId(), token, team, roles.stream().sorted().map(Role::wireName).toList(),
+                entity.getCreatedAt());
+    }
+
+    static String hash(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String formatRoles(Set<Role> roles) {
+        return roles.stream().sorted().map(Role::wireName).collect(Collectors.joining(","));
+    }
+
+    private static Set<Role> parseRoles(String roles) {
+        Set<Role> parsed = EnumSet.noneOf(Role.class);
+        Arrays.stream(roles.split(",")).filter(s -> !s.isBlank()).map(Role::fromWire).forEach(parsed::add);
+        return parsed;
+    }
+
+    static List<String> wireNames() {
+        return Arrays.stream(Role.values()).map(Role::wireName).toList();
+    }
+}

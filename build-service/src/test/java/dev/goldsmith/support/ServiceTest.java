@@ -1,0 +1,122 @@
+package dev.goldsmith.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.goldsmith.api.BuildRequest;
+import dev.goldsmith.api.Lease;
+import dev.goldsmith.api.TokenIssued;
+import dev.goldsmith.api.WorkerRegistered;
+import dev.goldsmith.api.WorkerRegistration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of tests against the whole service on real HTTP, with its embedded PostgreSQL in a fresh directory
+ * (one per test JVM; Spring reuses the context across test classes).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ServiceTest {
+
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+    static final Path DATA_DIR = tempDir();
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    @DynamicPropertySource
+    static void goldsmith(DynamicPropertyRegistry registry) {
+        registry.add("goldsmith.data-dir", DATA_DIR::toString);
+        registry.add("goldsmith.admin-token", () -> ADMIN_TOKEN);
+        registry.add("goldsmith.queue.claim-wait", () -> "5s");
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("goldsmith-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    protected Api admin() {
+        return Api.at(port, ADMIN_TOKEN);
+    }
+
+    protected Api anonymous() {
+        return Api.at(port, null);
+    }
+
+    protected Api as(String team, String... roles) {
+        Api.Response issued = admin().post("/api/v1/tokens", Map.of("team", team, "roles", Arrays.asList(roles)));
+        assertThat(issued.status()).as(issued.toString()).isEqualTo(201);
+        return Api.at(port, issued.as(TokenIssued.class).token());
+    }
+
+    protected Api builder(String team) {
+        return as(team, "builder");
+    }
+
+    /** Ends every queued or running build left by earlier tests, so claims only see this test's builds. */
+    protected void emptyQueue() {
+        jdbc.sql("update builds set status = 'CANCELLED', finished_at = now(), lease_id = null, "
+                + "lease_expires_at = null where status in ('QUEUED', 'RUNNING')").update();
+    }
+
+    protected Worker aWorker(String accel, String... labels) {
+        Api api = as("ignored", "worker");
+        WorkerRegistration registration = new WorkerRegistration("worker-" + NAMES.incrementAndGet(), "x86_64", accel,
+                "QEMU 7.2.0", 1, List.of(labels));
+        Api.Response registered = api.post("/api/v1/workers", registration);
+        assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
+        return new Worker(api, registered.as(WorkerRegistered.class).workerId());
+    }
+
+    protected UUID submit(Api api, BuildRequest request) {
+        Api.Response response = api.post("/api/v1/builds", request);
+        assertThat(response.status()).as(response.toString()).isIn(200, 202);
+        return UUID.fromString(response.json().get("id").asString());
+    }
+
+    protected String status(UUID build) {
+        return admin().get("/api/v1/builds/" + build).json().get("status").asString();
+    }
+
+    /** A registered worker agent speaking the worker protocol. */
+    public record Worker(Api api, UUID id) {
+
+        public Api.Response claimResponse(String wait) {
+            return api.post("/api/v1/workers/" + id + "/claim?wait=" + wait, null);
+        }
+
+        public Lease claim() {
+            Api.Response response = claimResponse("PT2S");
+            assertThat(response.status()).as(response.toString()).isEqualTo(200);
+            return response.as(Lease.class);
+        }
+
+        public Api.Response heartbeat(UUID lease) {
+            return api.post("/api/v1/leases/" + lease + "/heartbeat", null);
+        }
+
+        public Api.Response complete(UUID lease, Object body) {
+            return api.post("/api/v1/leases/" + lease + "/complete", body);
+        }
+    }
+}

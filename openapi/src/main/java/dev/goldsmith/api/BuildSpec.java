@@ -1,0 +1,25 @@
+package dev.goldsmith.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What a worker needs to run a build. Unlike {@link BuildView}, {@code answers} includes secret values:
+ * the worker writes them into the seed disk and nowhere else.
+ */
+public record BuildSpec(
+        UUID buildId,
+        int attempt,
+        String distro,
+        String profile,
+        String installer,
+        Map<String, String> answers,
+        List<String> secretKeys,
+        List<String> formats,
+        Source source,
+        String tests,
+        String imageName,
+        Duration timeout) {
+}

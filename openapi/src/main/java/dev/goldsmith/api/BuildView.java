@@ -1,0 +1,46 @@
+package dev.goldsmith.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A build as the public API shows it. {@code answers} never holds a secret value: secret keys are
+ * listed by name in {@code secretKeys} only.
+ */
+public record BuildView(
+        UUID id,
+        String team,
+        String status,
+        boolean cached,
+        String distro,
+        String profile,
+        String installer,
+        Map<String, String> answers,
+        List<String> secretKeys,
+        List<String> formats,
+        Source source,
+        String tests,
+        String channel,
+        int priority,
+        Map<String, String> labels,
+        String timeout,
+        String accel,
+        String arch,
+        List<String> workerLabels,
+        String fingerprint,
+        String imageName,
+        int attempt,
+        int maxAttempts,
+        String workerId,
+        String workerName,
+        String notScheduledReason,
+        boolean cancelRequested,
+        Failure failure,
+        List<StageView> stages,
+        List<ArtifactView> artifacts,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt) {
+}

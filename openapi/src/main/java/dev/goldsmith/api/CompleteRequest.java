@@ -1,0 +1,11 @@
+package dev.goldsmith.api;
+
+import java.util.List;
+
+/**
+ * {@code POST /api/v1/leases/{leaseId}/complete}. {@code outcome} is SUCCEEDED, FAILED or CANCELLED; a
+ * failure names its {@code code}, {@code stage}, {@code reason} and whether another attempt could help.
+ */
+public record CompleteRequest(String outcome, String code, String stage, String reason, Boolean retryable,
+        List<ArtifactView> artifacts, List<CheckResult> checks) {
+}
