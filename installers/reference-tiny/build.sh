@@ -18,7 +18,7 @@
 #
 # Needs root (file ownership inside the image) and, on the build host:
 # apt-get, dpkg-deb, objcopy/objdump/readelf (binutils), sfdisk (fdisk),
-# mkfs.vfat (dosfstools), mmd/mcopy (mtools), cpio, gzip, flock.
+# mkfs.vfat (dosfstools), mmd/mcopy (mtools), cpio, flock.
 set -euo pipefail
 umask 022
 
@@ -35,7 +35,7 @@ die() { echo "build.sh: error: $*" >&2; exit 1; }
 [ $# -eq 1 ] || { echo "usage: $0 OUTPUT_DIR" >&2; exit 2; }
 OUT_DIR=$1
 [ "$(id -u)" = 0 ] || die "must run as root"
-for t in apt-get apt-cache dpkg-deb objcopy objdump readelf sfdisk mkfs.vfat mmd mcopy cpio gzip sha256sum flock; do
+for t in apt-get apt-cache dpkg-deb objcopy objdump readelf sfdisk mkfs.vfat mmd mcopy cpio sha256sum flock; do
     command -v "$t" >/dev/null || die "missing tool: $t"
 done
 
@@ -50,6 +50,8 @@ exec 9>"$CACHE_ROOT/.lock"
 flock 9
 
 T0=$(date +%s)
+# Fixed time stamps (cpio, FAT, mtools) so that equal inputs give an equal image.
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1704067200}
 
 # ------------------------------------------------------------ package set
 # apt's binary package cache is often disabled (docker-clean); keep our own so
@@ -70,43 +72,66 @@ apt_field() {
         index($0, f ": ") == 1 { print substr($0, length(f) + 3); exit }'
 }
 
-candidate() {
-    local v
-    v=$(apt-cache "${APT_OPTS[@]}" policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2; exit }')
-    [ "$v" != "(none)" ] || v=
-    echo "$v"
+# candidates NAME...: "name version" for each package apt would install
+candidates() {
+    apt-cache "${APT_OPTS[@]}" policy "$@" 2>/dev/null | awk '
+        /^[^ ].*:$/ { pkg = $0; sub(/:$/, "", pkg); sub(/:[a-z0-9]+$/, "", pkg) }
+        $1 == "Candidate:" && $2 != "(none)" { print pkg, $2 }'
 }
 
-# Reads packages.txt into RESOLVED lines "name version arch sha256".
+# Reads packages.txt into RESOLVED lines "name version arch sha256"
+# (a handful of apt-cache calls in all: each costs a cache load).
 resolve_packages() {
     RESOLVED=()
-    local line name ver meta deps sha arch
+    local line name ver deps entries=() want=() n v a h
+    local -A cand=() rec=()
     while IFS= read -r line || [ -n "$line" ]; do
         line=${line%%#*}
-        line=$(echo "$line" | tr -d '[:space:]')
-        [ -n "$line" ] || continue
-        meta=0
-        case $line in @*) meta=1; line=${line#@} ;; esac
+        line=${line//[[:space:]]/}
+        [ -n "$line" ] && entries+=("$line")
+    done <"$HERE/packages.txt"
+    [ ${#entries[@]} -gt 0 ] || die "packages.txt lists no packages"
+
+    # metapackages (@name): replace by the first package they depend on
+    for i in "${!entries[@]}"; do
+        line=${entries[$i]}
+        case $line in @*) ;; *) continue ;; esac
+        line=${line#@}
         name=${line%%=*}
         ver=
         [ "$name" = "$line" ] || ver=${line#*=}
-        if [ "$meta" = 1 ]; then
-            [ -n "$ver" ] || ver=$(candidate "$name")
-            [ -n "$ver" ] || return 1
-            deps=$(apt_field "$name" "$ver" Depends)
-            deps=${deps%%,*}
-            deps=${deps%%|*}
-            name=$(echo "$deps" | awk '{ print $1 }')
-            [ -n "$name" ] || die "metapackage ${line%%=*} has no Depends"
-            ver=
-        fi
-        [ -n "$ver" ] || ver=$(candidate "$name")
+        [ -n "$ver" ] || ver=$(candidates "$name" | awk '{ print $2; exit }')
         [ -n "$ver" ] || return 1
-        sha=$(apt_field "$name" "$ver" SHA256)
-        arch=$(apt_field "$name" "$ver" Architecture)
-        [ -n "$sha" ] && [ -n "$arch" ] || return 1
-        RESOLVED+=("$name $ver $arch $sha")
-    done <"$HERE/packages.txt"
+        deps=$(apt_field "$name" "$ver" Depends)
+        deps=${deps%%,*}
+        deps=${deps%%|*}
+        deps=$(echo "$deps" | awk '{ print $1 }')
+        [ -n "$deps" ] || die "metapackage $name has no Depends"
+        entries[$i]=$deps
+    done
+
+    while read -r n v; do cand[$n]=$v; done < <(candidates "${entries[@]%%=*}")
+    for line in "${entries[@]}"; do
+        name=${line%%=*}
+        ver=
+        [ "$name" = "$line" ] || ver=${line#*=}
+        [ -n "$ver" ] || ver=${cand[$name]:-}
+        [ -n "$ver" ] || return 1
+        want+=("$name=$ver")
+    done
+
+    while read -r n v a h; do
+        [ -n "${rec[$n=$v]:-}" ] || rec[$n=$v]="$n $v $a $h"
+    done < <(apt-cache "${APT_OPTS[@]}" show "${want[@]}" 2>/dev/null | awk '
+        /^Package: / { p = $2 } /^Version: / { v = $2 } /^Architecture: / { a = $2 } /^SHA256: / { h = $2 }
+        /^$/ { if (p != "") print p, v, a, h; p = v = a = h = "" }
+        END { if (p != "") print p, v, a, h }')
+    for line in "${want[@]}"; do
+        [ -n "${rec[$line]:-}" ] || return 1
+        read -r n v a h <<<"${rec[$line]}"
+        [ -n "$h" ] && [ -n "$a" ] || return 1
+        RESOLVED+=("${rec[$line]}")
+    done
 }
 
 deb_path() { # name version arch -> cache path (apt-get download naming)
@@ -143,11 +168,31 @@ fetch_packages() {
     rm -rf "$dl"
 }
 
-if ! resolve_packages; then
+# REFERENCE_TINY_LOCK=path/to/packages.lock rebuilds exactly that package set
+# (from the cache, or downloaded by exact version while the archive has it).
+read_lock() {
+    RESOLVED=()
+    local n v a h
+    while read -r n v a h; do
+        case $n in '' | '#'*) continue ;; esac
+        [ -n "$h" ] || die "malformed line in $REFERENCE_TINY_LOCK: $n $v $a"
+        RESOLVED+=("$n $v $a $h")
+    done <"$REFERENCE_TINY_LOCK"
+    [ ${#RESOLVED[@]} -gt 0 ] || die "$REFERENCE_TINY_LOCK lists no packages"
+}
+
+if [ -n "${REFERENCE_TINY_LOCK:-}" ]; then
+    log "using the package set of $REFERENCE_TINY_LOCK"
+    read_lock
+    if ! fetch_packages; then
+        apt_update_once || die "downloading packages failed"
+        fetch_packages || die "downloading packages failed"
+    fi
+elif ! resolve_packages; then
     apt_update_once || die "cannot resolve the packages in packages.txt"
     resolve_packages || die "cannot resolve the packages in packages.txt (after apt-get update)"
 fi
-if ! fetch_packages; then
+if [ -z "${REFERENCE_TINY_LOCK:-}" ] && ! fetch_packages; then
     # stale package lists point at versions the archive no longer has
     apt_update_once || die "downloading packages failed"
     resolve_packages || die "cannot resolve the packages in packages.txt (after apt-get update)"
@@ -207,7 +252,7 @@ fi
 # ------------------------------------------------------------ build
 log "building (key ${KEY:0:16})"
 W=$(mktemp -d "${TMPDIR:-/var/tmp}/reference-tiny.XXXXXX")
-cleanup() { [ "${KEEP_WORK:-0}" = 1 ] && log "work dir kept: $W" || rm -rf "$W"; }
+cleanup() { if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $W"; else rm -rf "$W"; fi; }
 trap cleanup EXIT
 
 SRC=$W/debroot
@@ -317,7 +362,8 @@ make_base() {
 # Kernel modules of modules.txt plus dependencies, in load order.
 declare -A MOD_FILE=()
 while IFS= read -r f; do
-    m=$(basename "$f" .ko)
+    m=${f##*/}
+    m=${m%.ko}
     MOD_FILE[${m//-/_}]=$f
 done < <(find "$SRC/lib/modules/$KVER" -name '*.ko')
 MOD_ORDER=()
@@ -350,6 +396,7 @@ install_modules() {
 }
 
 make_cpio() { # DIR OUT: newc archive, owned by root, stable order and times
+    find "$1" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
     (cd "$1" && find . -mindepth 1 -print0 | LC_ALL=C sort -z \
         | cpio --quiet -o -0 -H newc -R 0:0 --reproducible) >"$2"
 }
@@ -372,6 +419,13 @@ make_uki() {
         off=$(((off + $(stat -Lc %s "$file") + 0xfff) & ~0xfff))
     done
     objcopy "${args[@]}" "$STUB" "$out"
+    # objcopy stamps the PE header with the current time: zero TimeDateStamp
+    # and CheckSum (firmware ignores both) for a reproducible image
+    local pe
+    pe=$(od -An -tu4 -j 60 -N 4 "$out" | tr -d ' ')
+    [ "$(od -An -c -j "$pe" -N 2 "$out" | tr -d ' ')" = PE ] || die "$out: no PE header at $pe"
+    printf '\0\0\0\0' | dd of="$out" bs=1 seek=$((pe + 8)) conv=notrunc status=none
+    printf '\0\0\0\0' | dd of="$out" bs=1 seek=$((pe + 88)) conv=notrunc status=none
 }
 
 # --- installed system: root file system
@@ -404,9 +458,8 @@ install -m 0755 "$HERE/target/initramfs-init" "$TINIT/init"
 install_modules "$TINIT"
 mkdir -p "$TINIT/newroot"
 make_cpio "$TINIT" "$W/target-initramfs.cpio"
-gzip -n -6 <"$W/target-initramfs.cpio" >"$W/target-initramfs.cpio.gz"
 sed "s/@ROOT_LABEL@/$ROOT_LABEL/" "$HERE/target/cmdline" | tr -d '\n' >"$W/target.cmdline"
-make_uki "$W/target.efi" "$W/target.cmdline" "$HERE/target/rootfs/etc/os-release" "$W/target-initramfs.cpio.gz"
+make_uki "$W/target.efi" "$W/target.cmdline" "$HERE/target/rootfs/etc/os-release" "$W/target-initramfs.cpio"
 log "installed system: boot image $(($(stat -c %s "$W/target.efi") / 1024)) KiB, root $(du -sk "$ROOT" | cut -f1) KiB"
 
 # --- installer: initramfs + unified kernel image
@@ -418,15 +471,15 @@ ln -sfn mke2fs "$IINIT/usr/sbin/mkfs.ext4"
 install_elf "$IINIT" /usr/sbin/mkfs.fat /sbin/mkfs.fat /usr/sbin/mkfs.fat
 cp "$SRC/etc/mke2fs.conf" "$IINIT/etc/mke2fs.conf"
 install -m 0755 "$HERE/installer/init" "$IINIT/init"
+install -m 0644 "$HERE/installer/answers.sh" "$IINIT/etc/reference-tiny/answers.sh"
 install_modules "$IINIT"
 echo "$ROOT_LABEL" >"$IINIT/etc/reference-tiny/root-label"
 mkdir -p "$IINIT/payload"
 cp -a "$ROOT" "$IINIT/payload/root"
 cp "$W/target.efi" "$IINIT/payload/BOOTX64.EFI"
 make_cpio "$IINIT" "$W/installer-initramfs.cpio"
-gzip -n -1 <"$W/installer-initramfs.cpio" >"$W/installer-initramfs.cpio.gz"
 tr -d '\n' <"$HERE/installer/cmdline" >"$W/installer.cmdline"
-make_uki "$W/installer.efi" "$W/installer.cmdline" "$HERE/installer/os-release" "$W/installer-initramfs.cpio.gz"
+make_uki "$W/installer.efi" "$W/installer.cmdline" "$HERE/installer/os-release" "$W/installer-initramfs.cpio"
 log "installer boot image $(($(stat -c %s "$W/installer.efi") / 1024)) KiB"
 
 # --- medium: GPT disk image with one FAT ESP, built on files (no mounts)
@@ -434,7 +487,8 @@ echo "$LOCK_CONTENT" >"$W/packages.lock"
 uki_kib=$(($(stat -c %s "$W/installer.efi") / 1024))
 esp_mib=$(((uki_kib + 4096 + 1023) / 1024))
 export MTOOLS_SKIP_CHECK=1
-mkfs.vfat -C -n "$MEDIUM_LABEL" -i "${KEY:0:8}" "$W/esp.img" $((esp_mib * 1024)) >/dev/null
+touch -d "@$SOURCE_DATE_EPOCH" "$W/installer.efi" "$W/packages.lock"
+mkfs.vfat --invariant -C -n "$MEDIUM_LABEL" -i "${KEY:0:8}" "$W/esp.img" $((esp_mib * 1024)) >/dev/null
 mmd -i "$W/esp.img" ::/EFI ::/EFI/BOOT
 mcopy -m -i "$W/esp.img" "$W/installer.efi" ::/EFI/BOOT/BOOTX64.EFI
 mcopy -m -i "$W/esp.img" "$W/packages.lock" ::/packages.lock

@@ -13,7 +13,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("goldsmith")
 public record GoldsmithProperties(
-        @DefaultValue("${user.home}/.goldsmith") Path dataDir,
+        Path dataDir,
         String adminToken,
         @DefaultValue Db db,
         @DefaultValue("2m") Duration leaseTtl,
@@ -21,10 +21,11 @@ public record GoldsmithProperties(
         @DefaultValue Queue queue,
         @DefaultValue Workers workers,
         @DefaultValue Builds builds,
-        @DefaultValue Limits limits) {
+        @DefaultValue Limits limits,
+        @DefaultValue Security security) {
 
     /** External PostgreSQL; when {@code url} is blank the service runs its own under {@code dataDir}. */
-    public record Db(String url, String user, String password, @DefaultValue("10") int poolSize) {
+    public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
         public boolean external() {
             return url != null && !url.isBlank();
         }
@@ -48,6 +49,10 @@ public record GoldsmithProperties(
             @DefaultValue("2h") Duration defaultTimeout,
             @DefaultValue("5m") Duration minTimeout,
             @DefaultValue("24h") Duration maxTimeout) {
+    }
+
+    /** How long a resolved token is trusted without asking the database again. */
+    public record Security(@DefaultValue("10s") Duration tokenCacheTtl) {
     }
 
     /** Abuse limits on request and log sizes. */

@@ -1,6 +1,5 @@
 package dev.goldsmith.audit;
 
-import dev.goldsmith.security.Caller;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -14,9 +13,9 @@ public class AuditTrail {
         this.jdbc = jdbc;
     }
 
-    public void record(Caller caller, String action, String target, String detail) {
+    public void record(String actor, String team, String action, String target, String detail) {
         jdbc.sql("insert into audit_log (actor, team, action, target, detail) values (?, ?, ?, ?, ?)")
-                .params(caller.actor(), caller.team(), action, target, detail)
+                .params(actor, team, action, target, detail)
                 .update();
     }
 }

@@ -1,10 +1,8 @@
 package dev.goldsmith.builds;
 
-import dev.goldsmith.api.BuildView;
 import dev.goldsmith.audit.AuditTrail;
 import dev.goldsmith.builds.persistence.BuildEntity;
 import dev.goldsmith.builds.persistence.BuildRecords;
-import dev.goldsmith.builds.persistence.BuildRepository;
 import dev.goldsmith.problems.ApiException;
 import dev.goldsmith.security.Caller;
 import java.util.UUID;
@@ -20,24 +18,19 @@ import org.springframework.transaction.annotation.Transactional;
 public class BuildCancellation {
 
     private final BuildQueries queries;
-    private final BuildRepository builds;
     private final BuildRecords records;
-    private final BuildViews views;
     private final JdbcClient jdbc;
     private final AuditTrail audit;
 
-    public BuildCancellation(BuildQueries queries, BuildRepository builds, BuildRecords records, BuildViews views,
-            JdbcClient jdbc, AuditTrail audit) {
+    public BuildCancellation(BuildQueries queries, BuildRecords records, JdbcClient jdbc, AuditTrail audit) {
         this.queries = queries;
-        this.builds = builds;
         this.records = records;
-        this.views = views;
         this.jdbc = jdbc;
         this.audit = audit;
     }
 
     @Transactional
-    public BuildView cancel(Caller caller, UUID id) {
+    public void cancel(Caller caller, UUID id) {
         BuildEntity build = queries.visible(caller, id);
         int cancelledQueued = jdbc.sql("""
                         update builds set status = 'CANCELLED', cancel_requested = true, finished_at = now()
@@ -52,13 +45,12 @@ public class BuildCancellation {
                     .param(id)
                     .update();
             if (flagged == 0) {
-                BuildEntity now = builds.findById(id).orElseThrow();
-                if (!now.getStatus().equals("CANCELLED")) {
-                    throw ApiException.conflict("Build " + id + " has already ended " + now.getStatus() + ".");
+                String now = jdbc.sql("select status from builds where id = ?").param(id).query(String.class).single();
+                if (!now.equals("CANCELLED")) {
+                    throw ApiException.conflict("Build " + id + " has already ended " + now + ".");
                 }
             }
         }
-        audit.record(caller, "build.cancel", "build:" + id, "status was " + build.getStatus());
-        return views.of(builds.findById(id).orElseThrow());
+        audit.record(caller.actor(), caller.team(), "build.cancel", "build:" + id, "status was " + build.getStatus());
     }
 }

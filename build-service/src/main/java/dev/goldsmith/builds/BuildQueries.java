@@ -48,8 +48,13 @@ public class BuildQueries {
         return views.of(visible(caller, id));
     }
 
+    /** Fails with 404 unless the caller may see the build. */
+    public void requireVisible(Caller caller, UUID id) {
+        visible(caller, id);
+    }
+
     /** The build if the caller may see it; another team's build is "not found", not "forbidden". */
-    public BuildEntity visible(Caller caller, UUID id) {
+    BuildEntity visible(Caller caller, UUID id) {
         return builds.findById(id)
                 .filter(build -> caller.canSee(build.getTeam()))
                 .orElseThrow(() -> ApiException.notFound("No build " + id + "."));

@@ -55,22 +55,29 @@ public class BuildSubmissionService {
         }
         ValidatedRequest valid = validator.validate(request);
         String requestHash = Fingerprints.ofRequest(valid);
+        Outcome outcome;
         try {
-            return transactions.execute(status -> submitValidated(caller, valid, idempotencyKey, requestHash));
+            outcome = transactions.execute(status -> submitValidated(caller, valid, idempotencyKey, requestHash));
         } catch (DataIntegrityViolationException raced) {
             // Another replica stored the same Idempotency-Key first: answer with its build.
-            if (idempotencyKey != null) {
-                return transactions.execute(status -> replay(caller, idempotencyKey, requestHash)
-                        .orElseThrow(() -> raced));
+            if (idempotencyKey == null) {
+                throw raced;
             }
-            throw raced;
+            outcome = transactions.execute(status -> replay(caller, idempotencyKey, requestHash)
+                    .orElseThrow(() -> raced));
         }
+        // The view is read after commit, so the NOTIFY has already woken the claimers.
+        BuildEntity build = builds.findById(outcome.buildId()).orElseThrow();
+        return new Submission(outcome.cached() ? views.cached(build) : views.of(build), outcome.created());
     }
 
-    private Submission submitValidated(Caller caller, ValidatedRequest valid, String idempotencyKey,
+    private record Outcome(UUID buildId, boolean cached, boolean created) {
+    }
+
+    private Outcome submitValidated(Caller caller, ValidatedRequest valid, String idempotencyKey,
             String requestHash) {
         if (idempotencyKey != null) {
-            Optional<Submission> earlier = replay(caller, idempotencyKey, requestHash);
+            Optional<Outcome> earlier = replay(caller, idempotencyKey, requestHash);
             if (earlier.isPresent()) {
                 return earlier.get();
             }
@@ -80,7 +87,7 @@ public class BuildSubmissionService {
             Optional<BuildEntity> hit = builds.findFirstByTeamAndFingerprintAndStatusOrderByFinishedAtDesc(
                     caller.team(), fingerprint, "SUCCEEDED");
             if (hit.isPresent()) {
-                return new Submission(views.cached(hit.get()), false);
+                return new Outcome(hit.get().getId(), true, false);
             }
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -96,16 +103,16 @@ public class BuildSubmissionService {
                 .params(build.getId(), key, value)
                 .update());
         queue.buildQueued();
-        return new Submission(views.of(builds.findById(build.getId()).orElseThrow()), true);
+        return new Outcome(build.getId(), false, true);
     }
 
-    private Optional<Submission> replay(Caller caller, String idempotencyKey, String requestHash) {
+    private Optional<Outcome> replay(Caller caller, String idempotencyKey, String requestHash) {
         return builds.findByTeamAndIdempotencyKey(caller.team(), idempotencyKey).map(earlier -> {
             if (!requestHash.equals(earlier.getRequestHash())) {
                 throw ApiException.conflict("Idempotency-Key '" + idempotencyKey
                         + "' was used for a different request (build " + earlier.getId() + ").");
             }
-            return new Submission(views.of(earlier), false);
+            return new Outcome(earlier.getId(), false, false);
         });
     }
 

@@ -1,7 +1,10 @@
 package dev.goldsmith.problems;
 
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -28,6 +31,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
+    private final DataSource dataSource;
+
+    public ProblemAdvice(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
@@ -53,7 +62,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
-        if (isDatabaseDown(e)) {
+        if (isDatabaseDown(e) || involvesDatabase(e) && !databaseAnswers()) {
             return databaseUnavailable(e);
         }
         log.error("Unexpected error", e);
@@ -61,11 +70,34 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                 .body(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred."));
     }
 
+    /** A failed rollback hides why a statement failed; asking the database settles whether it is down. */
+    private boolean databaseAnswers() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean involvesDatabase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException || t instanceof org.springframework.dao.DataAccessException
+                    || t instanceof org.springframework.transaction.TransactionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isDatabaseDown(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.sql.SQLTransientConnectionException
                     || t instanceof org.hibernate.exception.JDBCConnectionException
-                    || t instanceof CannotGetJdbcConnectionException) {
+                    || t instanceof CannotGetJdbcConnectionException
+                    || t instanceof java.net.ConnectException
+                    // SQLSTATE class 08: connection exception (the server went away mid-request).
+                    || t instanceof SQLException sql && sql.getSQLState() != null
+                            && sql.getSQLState().startsWith("08")) {
                 return true;
             }
         }

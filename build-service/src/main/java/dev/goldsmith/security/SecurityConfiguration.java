@@ -5,6 +5,7 @@ import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
 
 import dev.goldsmith.problems.Problems;
+import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -38,6 +39,8 @@ public class SecurityConfiguration {
                         .accessDeniedHandler((request, response, ex) -> problems.write(request, response,
                                 Problems.of(HttpStatus.FORBIDDEN, "This token's roles do not allow this request."))))
                 .authorizeHttpRequests(a -> a
+                        // Streaming responses and error pages re-enter the chain; the request was checked already.
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/error", "/actuator/health", "/actuator/health/**",
                                 "/api/v1/openapi.yaml", "/api/v1/provenance/public-key").permitAll()
                         .requestMatchers(POST, "/api/v1/builds", "/api/v1/builds/*/cancel").hasAnyRole("BUILDER", "ADMIN")

@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Api {
 
     public static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
     private final String token;
@@ -24,6 +25,11 @@ public final class Api {
     }
 
     public static Api at(int port, String token) {
+        return new Api("http://127.0.0.1:" + port, token);
+    }
+
+    /** The same caller against another instance of the service. */
+    public Api onPort(int port) {
         return new Api("http://127.0.0.1:" + port, token);
     }
 

@@ -5,12 +5,11 @@ import dev.goldsmith.api.Source;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.UUID;
 
 /** Test data builder: {@code aBuildRequest().withAnswer("KLDLOAD_HOSTNAME", "web1").build()}. */
 public final class BuildRequests {
 
-    private static final AtomicLong COMMITS = new AtomicLong(0xabc0000L);
 
     private String distro = "debian";
     private String profile = "server";
@@ -36,7 +35,7 @@ public final class BuildRequests {
 
     /** A commit no other test uses, so fingerprints never collide by accident. */
     public static String uniqueCommit() {
-        return String.format("%040x", COMMITS.incrementAndGet());
+        return (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "").substring(0, 40);
     }
 
     public BuildRequests withDistro(String value) { this.distro = value; return this; }

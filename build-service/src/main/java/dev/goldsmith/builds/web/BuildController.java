@@ -113,7 +113,8 @@ class BuildController {
 
     @PostMapping("/api/v1/builds/{id}/cancel")
     BuildView cancel(@PathVariable UUID id) {
-        return cancellation.cancel(Caller.current(), id);
+        cancellation.cancel(Caller.current(), id);
+        return queries.get(Caller.current(), id);
     }
 
     @GetMapping("/api/v1/builds/{id}/tests")
@@ -125,9 +126,9 @@ class BuildController {
     @GetMapping(path = "/api/v1/builds/{id}/logs", produces = MediaType.TEXT_PLAIN_VALUE)
     ResponseEntity<StreamingResponseBody> logs(@PathVariable UUID id,
             @RequestParam(defaultValue = "false") boolean follow) {
-        UUID visible = queries.visible(Caller.current(), id).getId();
+        queries.requireVisible(Caller.current(), id);
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "plain", java.nio.charset.StandardCharsets.UTF_8))
-                .body(out -> logs.write(visible, follow, out));
+                .body(out -> logs.write(id, follow, out));
     }
 }

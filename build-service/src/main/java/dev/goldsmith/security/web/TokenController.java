@@ -68,7 +68,8 @@ class TokenController {
         // Workers belong to the farm, not to a team.
         String team = roles.contains(Role.WORKER) ? Caller.FARM_TEAM : request.team();
         TokenIssued issued = tokens.issue(team, roles, request.description());
-        audit.record(Caller.current(), "token.issue", "token:" + issued.id(), "team=" + team + " roles=" + issued.roles());
+        Caller caller = Caller.current();
+        audit.record(caller.actor(), caller.team(), "token.issue", "token:" + issued.id(), "team=" + team + " roles=" + issued.roles());
         return issued;
     }
 }

@@ -1,0 +1,49 @@
+package dev.goldsmith.builds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class FingerprintsTest {
+
+    private static ValidatedRequest request(Map<String, String> answers, Map<String, String> secrets, int priority,
+            List<String> formats) {
+        return new ValidatedRequest("debian", "server", "reference-tiny", new TreeMap<>(answers), new TreeMap<>(secrets),
+                formats, "https://git.example.com/r.git", "abcdef1234567", "tiny", null, priority, Map.of(),
+                Duration.ofHours(2), "any", "x86_64", List.of(), false);
+    }
+
+    @Test
+    void sameInputsGiveTheSameFingerprintWhateverTheSchedulingOrSecrets() {
+        String one = Fingerprints.of(request(Map.of("KLDLOAD_HOSTNAME", "a", "KLDLOAD_LOCALE", "C"),
+                Map.of("KLDLOAD_PASSWORD", "one-password"), 10, List.of("qcow2")));
+        String two = Fingerprints.of(request(Map.of("KLDLOAD_LOCALE", "C", "KLDLOAD_HOSTNAME", "a"),
+                Map.of("KLDLOAD_PASSWORD", "another-password"), 90, List.of("qcow2")));
+
+        assertThat(one).isEqualTo(two).hasSize(64);
+    }
+
+    @Test
+    void anyChangedInputChangesTheFingerprint() {
+        String base = Fingerprints.of(request(Map.of("KLDLOAD_HOSTNAME", "a"), Map.of(), 50, List.of("qcow2")));
+
+        assertThat(Fingerprints.of(request(Map.of("KLDLOAD_HOSTNAME", "b"), Map.of(), 50, List.of("qcow2"))))
+                .isNotEqualTo(base);
+        assertThat(Fingerprints.of(request(Map.of("KLDLOAD_HOSTNAME", "a"), Map.of(), 50, List.of("qcow2", "raw"))))
+                .isNotEqualTo(base);
+    }
+
+    @Test
+    void idempotencyHashNoticesSecretNamesButNotTheirValues() {
+        var withPassword = request(Map.of(), Map.of("KLDLOAD_PASSWORD", "x-password"), 50, List.of("qcow2"));
+        var otherPassword = request(Map.of(), Map.of("KLDLOAD_PASSWORD", "y-password"), 50, List.of("qcow2"));
+        var noPassword = request(Map.of(), Map.of(), 50, List.of("qcow2"));
+
+        assertThat(Fingerprints.ofRequest(withPassword)).isEqualTo(Fingerprints.ofRequest(otherPassword))
+                .isNotEqualTo(Fingerprints.ofRequest(noPassword));
+    }
+}

@@ -1,0 +1,180 @@
+package dev.goldsmith.workers;
+
+import static dev.goldsmith.support.BuildRequests.aBuildRequest;
+import static dev.goldsmith.support.Completions.aFailure;
+import static dev.goldsmith.support.Completions.aSuccess;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.goldsmith.api.Lease;
+import dev.goldsmith.api.LogChunk;
+import dev.goldsmith.api.StageReport;
+import dev.goldsmith.support.Api;
+import dev.goldsmith.support.ServiceTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class WorkerProtocolTest extends ServiceTest {
+
+    @BeforeEach
+    void clean() {
+        emptyQueue();
+    }
+
+    @Test
+    void claimAnswers204WhenNothingIsQueued() {
+        Worker worker = aWorker("tcg");
+
+        Api.Response response = worker.claimResponse("PT0.2S");
+
+        assertThat(response.status()).isEqualTo(204);
+    }
+
+    @Test
+    void waitingClaimReceivesBuildSubmittedWhileItWaits() throws Exception {
+        Worker worker = aWorker("tcg");
+        var claim = java.util.concurrent.CompletableFuture.supplyAsync(() -> worker.claimResponse("PT5S"));
+        // The long-poll is still waiting (nothing queued) before the build exists.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !claim.isDone());
+        UUID id = submit(builder("alpha"), aBuildRequest().build());
+
+        Api.Response response = claim.get();
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(response.as(Lease.class).build().buildId()).isEqualTo(id);
+    }
+
+    @Test
+    void fullRunRecordsStagesLogsChecksAndArtifacts() {
+        Worker worker = aWorker("tcg");
+        Api team = builder("alpha");
+        UUID id = submit(team, aBuildRequest().withFormats("qcow2", "raw").build());
+
+        Lease lease = worker.claim();
+        assertThat(lease.build().buildId()).isEqualTo(id);
+        assertThat(lease.build().attempt()).isEqualTo(1);
+        assertThat(lease.build().answers()).containsEntry("KLDLOAD_PASSWORD", "s3cret-Pa55word");
+        String leasePath = "/api/v1/leases/" + lease.leaseId();
+        assertThat(worker.heartbeat(lease.leaseId()).json().get("cancel").asBoolean()).isFalse();
+        for (String stage : List.of("INSTALL", "TEST", "SEAL", "EXPORT", "STORE")) {
+            assertThat(worker.api().post(leasePath + "/stages/" + stage, new StageReport("RUNNING", null)).status())
+                    .isEqualTo(204);
+            assertThat(worker.api().post(leasePath + "/stages/" + stage, new StageReport("SUCCEEDED", "ok")).status())
+                    .isEqualTo(204);
+        }
+        assertThat(worker.api().post(leasePath + "/logs", new LogChunk(0, List.of("booting", "installing")))
+                .json().get("stored").asBoolean()).isTrue();
+        assertThat(worker.api().post(leasePath + "/logs", new LogChunk(0, List.of("booting", "installing")))
+                .json().get("stored").asBoolean()).isFalse();
+        worker.api().post(leasePath + "/logs", new LogChunk(1, List.of("done")));
+
+        Api.Response done = worker.complete(lease.leaseId(), aSuccess(lease.build().imageName(), List.of("qcow2", "raw")));
+
+        assertThat(done.json().get("status").asString()).isEqualTo("SUCCEEDED");
+        JsonNode build = team.get("/api/v1/builds/" + id).json();
+        assertThat(build.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(build.get("workerName").asString()).startsWith("worker-");
+        assertThat(build.get("stages")).hasSize(5);
+        assertThat(build.get("stages").get(0).get("durationMs").isNumber()).isTrue();
+        assertThat(build.get("artifacts")).hasSize(2);
+        assertThat(team.get("/api/v1/builds/" + id + "/logs").body())
+                .isEqualTo("=== attempt 1 ===\nbooting\ninstalling\ndone\n");
+        assertThat(team.get("/api/v1/builds/" + id + "/tests").json().get("passed").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void successWithoutEveryRequestedFormatIsRefused() {
+        Worker worker = aWorker("tcg");
+        submit(builder("alpha"), aBuildRequest().withFormats("qcow2", "vmdk").build());
+        Lease lease = worker.claim();
+
+        Api.Response response = worker.complete(lease.leaseId(), aSuccess(lease.build().imageName(), List.of("qcow2")));
+
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("artifacts");
+        assertThat(status(lease.build().buildId())).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void workerCannotTouchAnotherWorkersLease() {
+        Worker owner = aWorker("tcg");
+        Worker intruder = aWorker("tcg");
+        submit(builder("alpha"), aBuildRequest().build());
+        Lease lease = owner.claim();
+
+        assertThat(intruder.heartbeat(lease.leaseId()).status()).isEqualTo(403);
+        assertThat(intruder.complete(lease.leaseId(), aFailure("X", false)).status()).isEqualTo(403);
+        assertThat(intruder.api().post("/api/v1/leases/" + lease.leaseId() + "/logs",
+                new LogChunk(0, List.of("forged"))).status()).isEqualTo(403);
+        assertThat(intruder.api().post("/api/v1/workers/" + owner.id() + "/claim?wait=PT0S", null).status())
+                .isEqualTo(403);
+        assertThat(owner.heartbeat(lease.leaseId()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void endedLeaseIsAConflict() {
+        Worker worker = aWorker("tcg");
+        submit(builder("alpha"), aBuildRequest().build());
+        Lease lease = worker.claim();
+        worker.complete(lease.leaseId(), aFailure("INSTALL_FAILED", false));
+
+        Api.Response heartbeat = worker.heartbeat(lease.leaseId());
+
+        assertThat(heartbeat.status()).isEqualTo(409);
+        assertThat(heartbeat.isProblem()).isTrue();
+        assertThat(worker.heartbeat(UUID.randomUUID()).status()).isEqualTo(409);
+    }
+
+    @Test
+    void retryableFailureRequeuesUntilAttemptsRunOut() {
+        Worker worker = aWorker("tcg");
+        UUID id = submit(builder("alpha"), aBuildRequest().build());
+
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Lease lease = worker.claim();
+            assertThat(lease.build().attempt()).isEqualTo(attempt);
+            String after = worker.complete(lease.leaseId(), aFailure("UPLOAD_FAILED", true)).json().get("status").asString();
+            assertThat(after).isEqualTo(attempt < 3 ? "QUEUED" : "FAILED");
+        }
+        JsonNode failure = admin().get("/api/v1/builds/" + id).json().get("failure");
+        assertThat(failure.get("code").asString()).isEqualTo("UPLOAD_FAILED");
+    }
+
+    @Test
+    void claimMatchesAccelArchAndWorkerLabels() {
+        Worker tcg = aWorker("tcg");
+        Worker kvmWithGpu = aWorker("kvm", "gpu");
+        UUID needsKvm = submit(builder("alpha"), aBuildRequest().withAccel("kvm").build());
+        UUID needsGpu = submit(builder("alpha"), aBuildRequest().withWorkerLabels("gpu").build());
+
+        assertThat(tcg.claimResponse("PT0.2S").status()).isEqualTo(204);
+        UUID first = kvmWithGpu.claim().build().buildId();
+        assertThat(List.of(needsKvm, needsGpu)).contains(first);
+    }
+
+    @Test
+    void higherPriorityIsClaimedFirstThenOlder() {
+        Worker worker = aWorker("tcg");
+        UUID older = submit(builder("alpha"), aBuildRequest().withPriority(50).build());
+        UUID newer = submit(builder("alpha"), aBuildRequest().withPriority(50).build());
+        UUID urgent = submit(builder("alpha"), aBuildRequest().withPriority(90).build());
+
+        assertThat(List.of(worker.claim().build().buildId(), worker.claim().build().buildId(),
+                worker.claim().build().buildId())).containsExactly(urgent, older, newer);
+    }
+
+    @Test
+    void reRegisteringWithTheSameTokenKeepsTheWorkerIdentity() {
+        Worker worker = aWorker("tcg");
+
+        Api.Response again = worker.api().post("/api/v1/workers", Map.of("name", "renamed", "arch", "x86_64",
+                "accel", "tcg", "slots", 2, "labels", List.of()));
+
+        assertThat(again.json().get("workerId").asString()).isEqualTo(worker.id().toString());
+    }
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs the benchmarks (tag "bench"); they print lines starting with BENCH.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/env.sh"
+cd "$GOLDSMITH_ROOT"
+mvn -B -ntp -Pbench verify "$@" | grep -E '^BENCH|Tests run:|BUILD'
