@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Manual end-to-end smoke test of the reference-tiny installer medium under
-# QEMU/TCG + OVMF (not for CI: it takes about two minutes and needs qemu,
+# QEMU/TCG + OVMF (not for CI: it takes over a minute and needs qemu,
 # ovmf, mtools, dosfstools and an ssh client).
 #
 #   test-vm.sh [--image reference-tiny.img] [--keep]
@@ -163,14 +163,14 @@ boot_vm() {
     QEMU_PID=$!
 }
 
-# wait_ssh NAME: waits for the SSH banner; sets BANNER_SECS
+# wait_ssh NAME: waits (up to 120 s) for the SSH banner; sets BANNER_SECS
 wait_ssh() {
-    local banner i
-    for i in $(seq 1 240); do
+    local banner end=$((SECONDS + 120))
+    while [ $SECONDS -lt $end ]; do
         kill -0 "$QEMU_PID" 2>/dev/null || die "$1: qemu exited before SSH came up; see $WORK/$1.serial.log"
-        banner=$(timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$SSH_PORT && head -c 4 <&3" 2>/dev/null || true)
+        banner=$(timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$SSH_PORT && head -c 4 <&3" 2>/dev/null || true)
         [ "$banner" = "SSH-" ] && { BANNER_SECS=$(secs "$BOOT_T0" "$(now)"); return 0; }
-        sleep 0.5
+        sleep 0.1
     done
     die "$1: no SSH banner within 120 s; see $WORK/$1.serial.log"
 }

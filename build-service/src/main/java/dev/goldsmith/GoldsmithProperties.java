@@ -22,7 +22,9 @@ public record GoldsmithProperties(
         @DefaultValue Workers workers,
         @DefaultValue Builds builds,
         @DefaultValue Limits limits,
-        @DefaultValue Security security) {
+        @DefaultValue Security security,
+        @DefaultValue S3 s3,
+        @DefaultValue Artifacts artifacts) {
 
     /** External PostgreSQL; when {@code url} is blank the service runs its own under {@code dataDir}. */
     public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
@@ -53,6 +55,37 @@ public record GoldsmithProperties(
 
     /** How long a resolved token is trusted without asking the database again. */
     public record Security(@DefaultValue("10s") Duration tokenCacheTtl) {
+    }
+
+    /**
+     * The object store. With {@code endpoint} blank the service runs an embedded S3Proxy over
+     * {@code <dataDir>/s3} on {@code embeddedAddress}:{@code embeddedPort} (0 = any free port). Presigned URLs
+     * point at {@code publicEndpoint} when set, else at the endpoint the service itself uses. Blank keys: the
+     * embedded store makes up a pair at each start.
+     */
+    public record S3(
+            String endpoint,
+            @DefaultValue("goldsmith-images") String bucket,
+            String accessKey,
+            String secretKey,
+            @DefaultValue("us-east-1") String region,
+            String publicEndpoint,
+            @DefaultValue("0") int embeddedPort,
+            @DefaultValue("127.0.0.1") String embeddedAddress) {
+        public boolean external() {
+            return endpoint != null && !endpoint.isBlank();
+        }
+    }
+
+    /**
+     * Artifact uploads: the part size of presigned multipart uploads (at least 5MB, S3's minimum), the largest
+     * file a worker may store, how long presigned URLs stay valid, and how often abandoned uploads are aborted.
+     */
+    public record Artifacts(
+            @DefaultValue("16MB") DataSize partSize,
+            @DefaultValue("64GB") DataSize maxSize,
+            @DefaultValue("6h") Duration urlExpiry,
+            @DefaultValue("1m") Duration sweepInterval) {
     }
 
     /** Abuse limits on request and log sizes. */

@@ -4,28 +4,30 @@ import static dev.goldsmith.support.BuildRequests.aBuildRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.goldsmith.support.Api;
+import dev.goldsmith.support.Instances;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** The one-command defaults: an embedded PostgreSQL that keeps builds across restarts, and 503 when it is gone. */
+/**
+ * The one-command defaults: an embedded PostgreSQL that keeps builds across restarts (and an embedded object store
+ * whose bucket is a folder beside it), and 503 when the database is gone.
+ */
 class EmbeddedDefaultsTest {
 
     private static final String ADMIN = "embedded-defaults-admin-token";
 
     private static ConfigurableApplicationContext start(String... properties) {
-        return new SpringApplicationBuilder(GoldsmithApplication.class)
-                .properties("server.port=0", "goldsmith.admin-token=" + ADMIN)
-                .properties(properties)
-                .run();
+        return Instances.start(Stream.concat(Stream.of("goldsmith.admin-token=" + ADMIN), Arrays.stream(properties))
+                .toArray(String[]::new));
     }
 
     private static Api admin(ConfigurableApplicationContext context) {
-        return Api.at(((WebServerApplicationContext) context).getWebServer().getPort(), ADMIN);
+        return Api.at(Instances.port(context), ADMIN);
     }
 
     @Test
@@ -42,6 +44,7 @@ class EmbeddedDefaultsTest {
             assertThat(again.status()).isEqualTo(200);
             assertThat(again.json().get("status").asString()).isEqualTo("QUEUED");
         }
+        assertThat(dataDir.resolve("s3").resolve("goldsmith-images")).isDirectory();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.goldsmith.api.CompleteRequest;
 import dev.goldsmith.api.LogAck;
 import dev.goldsmith.api.LogChunk;
 import dev.goldsmith.api.StageReport;
+import dev.goldsmith.artifacts.StoredArtifacts;
 import dev.goldsmith.builds.persistence.BuildRecords;
 import dev.goldsmith.problems.ApiException;
 import dev.goldsmith.problems.FieldViolation;
@@ -15,24 +16,25 @@ import dev.goldsmith.queue.Leases;
 import dev.goldsmith.queue.QueueNotifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** What a worker reports under its lease: stage starts and ends, log chunks, and the build's outcome. */
+/**
+ * What a worker reports under its lease: stage starts and ends, log chunks, and the build's outcome (a success
+ * only once every requested artifact is stored and verified).
+ */
 @Service
 public class LeaseReports {
 
     public static final List<String> STAGES = List.of("INSTALL", "TEST", "SEAL", "EXPORT", "STORE");
     private static final List<String> STAGE_STATUSES = List.of("RUNNING", "SUCCEEDED", "FAILED", "SKIPPED");
     private static final Pattern CODE = Pattern.compile("[A-Z][A-Z_]{0,31}");
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final int MAX_CHECKS = 200;
     private static final int MAX_TEXT = 2000;
     private static final int MAX_OUTPUT = 8000;
@@ -41,15 +43,17 @@ public class LeaseReports {
     private final BuildRecords records;
     private final JdbcClient jdbc;
     private final QueueNotifier queue;
+    private final StoredArtifacts storedArtifacts;
     private final GoldsmithProperties.Limits limits;
     private final MeterRegistry meters;
 
     public LeaseReports(Leases leases, BuildRecords records, JdbcClient jdbc, QueueNotifier queue,
-            GoldsmithProperties properties, MeterRegistry meters) {
+            StoredArtifacts storedArtifacts, GoldsmithProperties properties, MeterRegistry meters) {
         this.leases = leases;
         this.records = records;
         this.jdbc = jdbc;
         this.queue = queue;
+        this.storedArtifacts = storedArtifacts;
         this.limits = properties.limits();
         this.meters = meters;
     }
@@ -111,35 +115,37 @@ public class LeaseReports {
         return status;
     }
 
+    /**
+     * A build succeeds only with an artifact the control plane verified in the store, in this attempt, for every
+     * requested format. Artifacts the worker lists are only checked against those.
+     */
     private String succeed(LeaseContext lease, List<ArtifactView> artifacts) {
         List<String> formats = jdbc.sql("select jsonb_array_elements_text(formats) from builds where id = ?")
                 .param(lease.buildId()).query(String.class).list();
+        Map<String, ArtifactView> stored = new HashMap<>();
+        storedArtifacts.verified(lease.buildId(), lease.attempt()).forEach(a -> stored.put(a.format(), a));
         List<FieldViolation> errors = new ArrayList<>();
-        Set<String> reported = new HashSet<>();
+        List<String> missing = formats.stream().filter(f -> !stored.containsKey(f)).toList();
+        if (!missing.isEmpty()) {
+            errors.add(new FieldViolation("artifacts", "every requested format must be stored and verified first "
+                    + "(POST /api/v1/leases/{leaseId}/artifacts); missing: " + missing));
+        }
         List<ArtifactView> given = artifacts == null ? List.of() : artifacts;
         for (int i = 0; i < given.size(); i++) {
             ArtifactView a = given.get(i);
             String field = "artifacts[" + i + "]";
-            if (a.format() == null || !formats.contains(a.format()) || !reported.add(a.format())) {
-                errors.add(new FieldViolation(field + ".format", "must be one requested format, reported once"));
+            ArtifactView verified = a == null ? null : stored.get(a.format());
+            if (a == null || !formats.contains(a.format())) {
+                errors.add(new FieldViolation(field + ".format", "must be a requested format"));
+            } else if (verified != null && !verified.sha256().equals(a.sha256())) {
+                errors.add(new FieldViolation(field + ".sha256", "does not match the stored artifact's"));
+            } else if (verified != null && a.size() != 0 && a.size() != verified.size()) {
+                errors.add(new FieldViolation(field + ".size", "does not match the stored artifact's"));
             }
-            if (a.fileName() == null || !FILE_NAME.matcher(a.fileName()).matches()) {
-                errors.add(new FieldViolation(field + ".fileName", "must be a plain file name"));
-            }
-            if (a.sha256() == null || !SHA256.matcher(a.sha256()).matches()) {
-                errors.add(new FieldViolation(field + ".sha256", "must be 64 lowercase hex digits"));
-            }
-            if (a.size() <= 0) {
-                errors.add(new FieldViolation(field + ".size", "must be positive"));
-            }
-        }
-        if (errors.isEmpty() && !reported.containsAll(formats)) {
-            errors.add(new FieldViolation("artifacts", "must include every requested format: " + formats));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        given.forEach(a -> records.saveArtifact(lease.buildId(), a));
         return end(lease, "SUCCEEDED", null, null, null, null);
     }
 

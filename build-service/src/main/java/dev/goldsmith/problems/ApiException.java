@@ -35,6 +35,21 @@ public class ApiException extends RuntimeException {
         return invalid(List.of(new FieldViolation(field, message)));
     }
 
+    /**
+     * The object store holds something other than what the worker reported ({@code field} is {@code sha256},
+     * {@code size} or {@code parts}); the upload was discarded and starting it again may succeed.
+     */
+    public static ApiException artifactMismatch(String field, String message) {
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, Problem.ARTIFACT_MISMATCH, "Artifact not as reported",
+                field + ": " + message, Map.of("errors", List.of(new FieldViolation(field, message)), "retryable", true));
+    }
+
+    /** A dependency (the object store) did not answer; the same request may succeed shortly. */
+    public static ApiException unavailable(String detail) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, Problem.UNAVAILABLE, "Service unavailable", detail,
+                Map.of("retryable", true));
+    }
+
     public static ApiException notFound(String detail) {
         return new ApiException(HttpStatus.NOT_FOUND, Problem.NOT_FOUND, "Not found", detail, Map.of());
     }

@@ -1,10 +1,8 @@
 package dev.goldsmith.builds;
 
 import static dev.goldsmith.support.BuildRequests.aBuildRequest;
-import static dev.goldsmith.support.Completions.aSuccess;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.goldsmith.api.CompleteRequest;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.api.LogChunk;
 import dev.goldsmith.support.Api;
@@ -39,8 +37,7 @@ class SecretHandlingTest extends ServiceTest {
         // A careless installer echoes its answers: the farm must not keep them.
         worker.api().post("/api/v1/leases/" + lease.leaseId() + "/logs",
                 new LogChunk(0, List.of("KLDLOAD_PASSWORD=" + PASSWORD, "passphrase is " + PASSPHRASE)));
-        CompleteRequest success = aSuccess(lease.build().imageName(), List.of("qcow2"));
-        worker.complete(lease.leaseId(), success);
+        worker.uploadAndSucceed(lease);
 
         String everyRow = jdbc.sql("""
                         select string_agg(t::text, E'\\n') from (

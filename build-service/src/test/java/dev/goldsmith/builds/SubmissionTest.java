@@ -1,7 +1,6 @@
 package dev.goldsmith.builds;
 
 import static dev.goldsmith.support.BuildRequests.aBuildRequest;
-import static dev.goldsmith.support.Completions.aSuccess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.goldsmith.api.BuildRequest;
@@ -9,7 +8,6 @@ import dev.goldsmith.api.Lease;
 import dev.goldsmith.support.Api;
 import dev.goldsmith.support.BuildRequests;
 import dev.goldsmith.support.ServiceTest;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +52,7 @@ class SubmissionTest extends ServiceTest {
         UUID original = submit(team, aBuildRequest().withCommit(commit).build());
         Worker worker = aWorker("tcg");
         Lease lease = worker.claim();
-        worker.complete(lease.leaseId(), aSuccess(lease.build().imageName(), List.of("qcow2")));
+        worker.uploadAndSucceed(lease);
 
         // Same inputs in another order of answers and with other bookkeeping: still the same image.
         Api.Response hit = team.post("/api/v1/builds", aBuildRequest().withCommit(commit).withPriority(90).build());
@@ -77,7 +75,7 @@ class SubmissionTest extends ServiceTest {
         submit(builder("alpha"), aBuildRequest().withCommit(commit).build());
         Worker worker = aWorker("tcg");
         Lease lease = worker.claim();
-        worker.complete(lease.leaseId(), aSuccess(lease.build().imageName(), List.of("qcow2")));
+        worker.uploadAndSucceed(lease);
 
         Api.Response other = builder("beta").post("/api/v1/builds", aBuildRequest().withCommit(commit).build());
 

@@ -4,9 +4,9 @@ import static dev.goldsmith.support.QueuedBuilds.aQueuedBuild;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.goldsmith.GoldsmithApplication;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.support.Api;
+import dev.goldsmith.support.Instances;
 import dev.goldsmith.support.ServiceTest;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -21,8 +21,6 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Claimers on two service instances sharing one database never receive the same build. */
@@ -40,12 +38,10 @@ class ConcurrentClaimTest extends ServiceTest {
         Set<UUID> queued = new HashSet<>(aQueuedBuild().times(BUILDS).insert(jdbc));
         String url = ((HikariDataSource) dataSource).getJdbcUrl();
 
-        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(GoldsmithApplication.class)
-                .properties("goldsmith.db.url=" + url, "goldsmith.db.user=postgres", "server.port=0",
-                        "goldsmith.admin-token=" + ADMIN_TOKEN,
-                        "goldsmith.data-dir=" + Files.createTempDirectory("goldsmith-second-"))
-                .run()) {
-            int secondPort = ((WebServerApplicationContext) second).getWebServer().getPort();
+        try (ConfigurableApplicationContext second = Instances.start("goldsmith.db.url=" + url,
+                "goldsmith.db.user=postgres", "goldsmith.admin-token=" + ADMIN_TOKEN,
+                "goldsmith.data-dir=" + Files.createTempDirectory("goldsmith-second-"))) {
+            int secondPort = Instances.port(second);
             List<Worker> workers = new ArrayList<>();
             for (int i = 0; i < WORKERS_PER_INSTANCE * 2; i++) {
                 Worker worker = aWorker("tcg");

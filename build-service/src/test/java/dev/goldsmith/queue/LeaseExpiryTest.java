@@ -1,12 +1,10 @@
 package dev.goldsmith.queue;
 
 import static dev.goldsmith.support.BuildRequests.aBuildRequest;
-import static dev.goldsmith.support.Completions.aSuccess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.support.ServiceTest;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +42,7 @@ class LeaseExpiryTest extends ServiceTest {
         assertThat(second.build().buildId()).isEqualTo(id);
         assertThat(second.build().attempt()).isEqualTo(2);
         assertThat(second.build().answers()).containsKey("KLDLOAD_PASSWORD");
-        rescuer.complete(second.leaseId(), aSuccess(second.build().imageName(), List.of("qcow2")));
+        rescuer.uploadAndSucceed(second);
         JsonNode build = admin().get("/api/v1/builds/" + id).json();
         assertThat(build.get("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(build.get("workerId").asString()).isEqualTo(rescuer.id().toString());

@@ -47,6 +47,8 @@ class AuthorizationMatrixTest extends ServiceTest {
                 new Endpoint("POST", "/api/v1/leases/" + lease + "/heartbeat", Set.of("worker")),
                 new Endpoint("POST", "/api/v1/leases/" + lease + "/stages/INSTALL", Set.of("worker")),
                 new Endpoint("POST", "/api/v1/leases/" + lease + "/logs", Set.of("worker")),
+                new Endpoint("POST", "/api/v1/leases/" + lease + "/artifacts", Set.of("worker")),
+                new Endpoint("POST", "/api/v1/leases/" + lease + "/artifacts/qcow2/complete", Set.of("worker")),
                 new Endpoint("POST", "/api/v1/leases/" + lease + "/complete", Set.of("worker")),
                 new Endpoint("GET", "/api/v1/openapi.yaml", Set.of("none", "reader", "builder", "promoter", "admin", "worker")),
                 new Endpoint("GET", "/actuator/health", Set.of("none", "reader", "builder", "promoter", "admin", "worker")),

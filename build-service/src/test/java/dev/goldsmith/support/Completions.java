@@ -5,18 +5,24 @@ import dev.goldsmith.api.CheckResult;
 import dev.goldsmith.api.CompleteRequest;
 import java.util.List;
 
-/** Test data for {@code complete}: a success with artifacts for the formats, or a failure. */
+/**
+ * Test data for {@code complete}: a success (its artifacts must be uploaded first, see
+ * {@code ServiceTest.Worker#uploadAndSucceed}), a success that also lists artifacts, or a failure.
+ */
 public final class Completions {
+
+    private static final List<CheckResult> CHECKS =
+            List.of(new CheckResult("ssh-listening", "ss -ltn", 0, true, "LISTEN 0.0.0.0:22", 12));
 
     private Completions() {
     }
 
-    public static CompleteRequest aSuccess(String imageName, List<String> formats) {
-        List<ArtifactView> artifacts = formats.stream()
-                .map(f -> new ArtifactView(f, imageName + "." + f, "a".repeat(64), 1024L))
-                .toList();
-        return new CompleteRequest("SUCCEEDED", null, null, null, null, artifacts,
-                List.of(new CheckResult("ssh-listening", "ss -ltn", 0, true, "LISTEN 0.0.0.0:22", 12)));
+    public static CompleteRequest aSuccess() {
+        return new CompleteRequest("SUCCEEDED", null, null, null, null, null, CHECKS);
+    }
+
+    public static CompleteRequest aSuccessListing(List<ArtifactView> artifacts) {
+        return new CompleteRequest("SUCCEEDED", null, null, null, null, artifacts, CHECKS);
     }
 
     public static CompleteRequest aFailure(String code, boolean retryable) {

@@ -4,11 +4,16 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Test data builder for queue load: {@code aQueuedBuild().times(1000).insert(jdbc)} writes rows directly. */
+/**
+ * Test data builder for queue load: {@code aQueuedBuild().times(1000).insert(jdbc)} writes rows directly.
+ * {@code withVerifiedArtifacts()} also records its qcow2 as stored and verified for attempt 1, so load tests can
+ * measure the queue without the object store.
+ */
 public final class QueuedBuilds {
 
     private int count = 1;
     private String team = "load";
+    private boolean verifiedArtifacts;
 
     private QueuedBuilds() {
     }
@@ -27,18 +32,31 @@ public final class QueuedBuilds {
         return this;
     }
 
+    public QueuedBuilds withVerifiedArtifacts() {
+        this.verifiedArtifacts = true;
+        return this;
+    }
+
     public List<UUID> insert(JdbcClient jdbc) {
         return jdbc.sql("""
-                        insert into builds (id, team, status, distro, profile, installer, answers, formats,
-                                            source_repository, source_commit, tests, priority, timeout_seconds, accel,
-                                            arch, fingerprint, image_name, max_attempts)
-                        select gen_random_uuid(), ?, 'QUEUED', 'debian', 'core', 'reference-tiny', '{}', '["qcow2"]',
-                               'https://git.example.com/load.git', 'abcdef0', 'tiny', 50, 3600, 'any', 'x86_64',
-                               md5(random()::text), 'load-' || gen_random_uuid(), 3
-                          from generate_series(1, ?)
-                        returning id
+                        with queued as (
+                            insert into builds (id, team, status, distro, profile, installer, answers, formats,
+                                                source_repository, source_commit, tests, priority, timeout_seconds,
+                                                accel, arch, fingerprint, image_name, max_attempts)
+                            select gen_random_uuid(), ?, 'QUEUED', 'debian', 'core', 'reference-tiny', '{}',
+                                   '["qcow2"]', 'https://git.example.com/load.git', 'abcdef0', 'tiny', 50, 3600,
+                                   'any', 'x86_64', md5(random()::text), 'load-' || gen_random_uuid(), 3
+                              from generate_series(1, ?)
+                            returning id, image_name),
+                        stored as (
+                            insert into build_artifacts (build_id, format, file_name, sha256, size, object_key,
+                                                         attempt, stored_at)
+                            select id, 'qcow2', image_name || '.qcow2', repeat('a', 64), 1024,
+                                   'images/' || image_name || '/' || image_name || '.qcow2', 1, now()
+                              from queued where ?)
+                        select id from queued
                         """)
-                .params(team, count)
+                .params(team, count, verifiedArtifacts)
                 .query(UUID.class)
                 .list();
     }

@@ -2,9 +2,14 @@ package dev.goldsmith.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.goldsmith.api.ArtifactUpload;
+import dev.goldsmith.api.ArtifactUploadComplete;
+import dev.goldsmith.api.ArtifactUploadRequest;
+import dev.goldsmith.api.ArtifactView;
 import dev.goldsmith.api.BuildRequest;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.api.TokenIssued;
+import dev.goldsmith.api.UploadedPart;
 import dev.goldsmith.api.WorkerRegistered;
 import dev.goldsmith.api.WorkerRegistration;
 import java.io.IOException;
@@ -45,6 +50,8 @@ public abstract class ServiceTest {
         registry.add("goldsmith.data-dir", DATA_DIR::toString);
         registry.add("goldsmith.admin-token", () -> ADMIN_TOKEN);
         registry.add("goldsmith.queue.claim-wait", () -> "5s");
+        // S3's smallest part, so a test file spans two parts at a little over 5 MiB.
+        registry.add("goldsmith.artifacts.part-size", () -> "5MB");
     }
 
     private static Path tempDir() {
@@ -118,5 +125,46 @@ public abstract class ServiceTest {
         public Api.Response complete(UUID lease, Object body) {
             return api.post("/api/v1/leases/" + lease + "/complete", body);
         }
+
+        public Api.Response startUpload(UUID lease, ArtifactUploadRequest request) {
+            return api.post("/api/v1/leases/" + lease + "/artifacts", request);
+        }
+
+        public Api.Response completeUpload(UUID lease, String format, ArtifactUploadComplete report) {
+            return api.post("/api/v1/leases/" + lease + "/artifacts/" + format + "/complete", report);
+        }
+
+        /** Starts an upload of {@code content} as the build's file of this format and PUTs every part. */
+        public StartedUpload startAndPut(Lease lease, String format, byte[] content) {
+            String fileName = lease.build().imageName() + "." + format;
+            Api.Response started = startUpload(lease.leaseId(), new ArtifactUploadRequest(format, fileName,
+                    content.length));
+            assertThat(started.status()).as(started.toString()).isEqualTo(200);
+            ArtifactUpload upload = started.as(ArtifactUpload.class);
+            return new StartedUpload(upload, PresignedUploads.put(upload, content));
+        }
+
+        /** Stores {@code content} as the build's file of this format, the way a worker's STORE stage does. */
+        public ArtifactView upload(Lease lease, String format, byte[] content) {
+            StartedUpload started = startAndPut(lease, format, content);
+            Api.Response done = completeUpload(lease.leaseId(), format, new ArtifactUploadComplete(
+                    started.upload().uploadId(), ImageFiles.sha256(content), content.length, started.parts()));
+            assertThat(done.status()).as(done.toString()).isEqualTo(200);
+            return done.as(ArtifactView.class);
+        }
+
+        /** Uploads a tiny file for every requested format, then reports success. */
+        public Api.Response uploadAndSucceed(Lease lease) {
+            for (String format : lease.build().formats()) {
+                upload(lease, format, ImageFiles.aTinyImage(lease.build().imageName() + "." + format));
+            }
+            Api.Response done = complete(lease.leaseId(), Completions.aSuccess());
+            assertThat(done.status()).as(done.toString()).isEqualTo(200);
+            return done;
+        }
+    }
+
+    /** An upload whose parts are in the store but not yet completed. */
+    public record StartedUpload(ArtifactUpload upload, List<UploadedPart> parts) {
     }
 }

@@ -3,6 +3,7 @@ package dev.goldsmith.workers;
 import static dev.goldsmith.support.BuildRequests.aBuildRequest;
 import static dev.goldsmith.support.Completions.aFailure;
 import static dev.goldsmith.support.Completions.aSuccess;
+import static dev.goldsmith.support.ImageFiles.aTinyImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -73,7 +74,7 @@ class WorkerProtocolTest extends ServiceTest {
                 .json().get("stored").asBoolean()).isFalse();
         worker.api().post(leasePath + "/logs", new LogChunk(1, List.of("done")));
 
-        Api.Response done = worker.complete(lease.leaseId(), aSuccess(lease.build().imageName(), List.of("qcow2", "raw")));
+        Api.Response done = worker.uploadAndSucceed(lease);
 
         assertThat(done.json().get("status").asString()).isEqualTo("SUCCEEDED");
         JsonNode build = team.get("/api/v1/builds/" + id).json();
@@ -92,8 +93,9 @@ class WorkerProtocolTest extends ServiceTest {
         Worker worker = aWorker("tcg");
         submit(builder("alpha"), aBuildRequest().withFormats("qcow2", "vmdk").build());
         Lease lease = worker.claim();
+        worker.upload(lease, "qcow2", aTinyImage(lease.build().imageName() + ".qcow2"));
 
-        Api.Response response = worker.complete(lease.leaseId(), aSuccess(lease.build().imageName(), List.of("qcow2")));
+        Api.Response response = worker.complete(lease.leaseId(), aSuccess());
 
         assertThat(response.status()).isEqualTo(422);
         assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("artifacts");

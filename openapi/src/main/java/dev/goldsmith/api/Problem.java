@@ -8,6 +8,8 @@ public final class Problem {
     public static final String NOT_FOUND = BASE + "not-found";
     public static final String CONFLICT = BASE + "conflict";
     public static final String LEASE_LOST = BASE + "lease-lost";
+    /** What landed in the object store is not what the worker reported; the upload was discarded. */
+    public static final String ARTIFACT_MISMATCH = BASE + "artifact-mismatch";
     public static final String UNAUTHORIZED = BASE + "unauthorized";
     public static final String FORBIDDEN = BASE + "forbidden";
     public static final String TOO_LARGE = BASE + "payload-too-large";

@@ -83,16 +83,6 @@ public class BuildRecords {
                 .update();
     }
 
-    public void saveArtifact(UUID buildId, ArtifactView artifact) {
-        jdbc.sql("""
-                        insert into build_artifacts (build_id, format, file_name, sha256, size) values (?, ?, ?, ?, ?)
-                        on conflict (build_id, format) do update
-                           set file_name = excluded.file_name, sha256 = excluded.sha256, size = excluded.size
-                        """)
-                .params(buildId, artifact.format(), artifact.fileName(), artifact.sha256(), artifact.size())
-                .update();
-    }
-
     /** Records a stage start ({@code RUNNING}) or end; an end without a start counts as starting now. */
     public void saveStage(UUID buildId, int attempt, String stage, String status, String detail) {
         boolean running = status.equals("RUNNING");

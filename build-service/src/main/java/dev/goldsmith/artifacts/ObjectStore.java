@@ -1,0 +1,187 @@
+package dev.goldsmith.artifacts;
+
+import dev.goldsmith.api.UploadedPart;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetPresignedObjectUrlArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioAsyncClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.http.Method;
+import io.minio.messages.Part;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bucket, spoken to through minio-java: multipart uploads that workers fill through presigned part URLs,
+ * and the reads the control plane needs to check what landed. {@code presigner} signs for the address workers
+ * reach, which may differ from the one this service uses.
+ */
+class ObjectStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ObjectStore.class);
+    private static final String NO_SUCH_KEY = "NoSuchKey";
+
+    private final MinioAsyncClient client;
+    private final MinioAsyncClient presigner;
+    private final String bucket;
+    private final String region;
+    private final Duration urlExpiry;
+
+    ObjectStore(MinioAsyncClient client, MinioAsyncClient presigner, String bucket, String region,
+            Duration urlExpiry) {
+        this.client = client;
+        this.presigner = presigner;
+        this.bucket = bucket;
+        this.region = region;
+        this.urlExpiry = urlExpiry;
+    }
+
+    String bucket() {
+        return bucket;
+    }
+
+    void ensureBucket() {
+        boolean exists = call(() -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).region(region).build()));
+        if (!exists) {
+            call(() -> client.makeBucket(MakeBucketArgs.builder().bucket(bucket).region(region).build()));
+            log.info("Created bucket {}", bucket);
+        }
+    }
+
+    /** Starts a multipart upload and returns its upload id. */
+    String startMultipart(String key) {
+        return call(() -> client.createMultipartUploadAsync(bucket, region, key, null, null)).result().uploadId();
+    }
+
+    /** A URL that accepts exactly part {@code partNumber} of the upload by a plain PUT, until it expires. */
+    String presignPart(String key, String uploadId, int partNumber) {
+        try {
+            return presigner.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                    .method(Method.PUT)
+                    .bucket(bucket)
+                    .region(region)
+                    .object(key)
+                    .expiry((int) urlExpiry.toSeconds())
+                    .extraQueryParams(Map.of("uploadId", uploadId, "partNumber", Integer.toString(partNumber)))
+                    .build());
+        } catch (Exception e) {
+            throw failure("presign part " + partNumber + " of " + key, e);
+        }
+    }
+
+    void completeMultipart(String key, String uploadId, List<UploadedPart> parts) {
+        Part[] assembled = parts.stream().map(p -> new Part(p.partNumber(), p.etag())).toArray(Part[]::new);
+        call(() -> client.completeMultipartUploadAsync(bucket, region, key, uploadId, assembled, null, null));
+    }
+
+    /** Gives up an upload and its stored parts; an upload already gone is fine. */
+    void abortMultipartQuietly(String key, String uploadId) {
+        try {
+            call(() -> client.abortMultipartUploadAsync(bucket, region, key, uploadId, null, null));
+        } catch (ObjectStoreException e) {
+            log.debug("Abort of upload {} of {} failed: {}", uploadId, key, e.getMessage());
+        }
+    }
+
+    /** The object's size, or empty when there is no such object. */
+    OptionalLong size(String key) {
+        try {
+            return OptionalLong.of(call(() -> client.statObject(
+                    StatObjectArgs.builder().bucket(bucket).region(region).object(key).build())).size());
+        } catch (ObjectStoreException e) {
+            if (NO_SUCH_KEY.equals(e.code())) {
+                return OptionalLong.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Reads the whole object back and returns its SHA-256 as lowercase hex. */
+    String sha256(String key) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = open(key)) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw failure("read " + key, e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    InputStream open(String key) {
+        return call(() -> client.getObject(GetObjectArgs.builder().bucket(bucket).region(region).object(key).build()));
+    }
+
+    void putText(String key, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).region(region).object(key)
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                // Plain "text/plain": S3Proxy 2.6 answers SignatureDoesNotMatch to "text/plain; charset=utf-8".
+                .contentType("text/plain")
+                .build()));
+    }
+
+    /** Deletes an object; deleting one that is not there is fine (S3 semantics). */
+    void remove(String key) {
+        call(() -> client.removeObject(RemoveObjectArgs.builder().bucket(bucket).region(region).object(key).build()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close();
+        if (presigner != client) {
+            presigner.close();
+        }
+    }
+
+    private interface StoreCall<T> {
+        CompletableFuture<T> start() throws Exception;
+    }
+
+    private static <T> T call(StoreCall<T> call) {
+        try {
+            return call.start().get();
+        } catch (ExecutionException e) {
+            throw failure("object store call", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("object store call", e);
+        } catch (Exception e) {
+            throw failure("object store call", e);
+        }
+    }
+
+    private static ObjectStoreException failure(String what, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ErrorResponseException error) {
+                return new ObjectStoreException(error.errorResponse().code(),
+                        error.errorResponse().code() + ": " + error.errorResponse().message(), e);
+            }
+        }
+        return new ObjectStoreException(null, what + " failed: " + e, e);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.goldsmith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.unit.DataSize;
+
+/** The object store settings read their documented environment forms and default to the embedded store. */
+class GoldsmithPropertiesTest {
+
+    private static GoldsmithProperties bind(Map<String, Object> environment) {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().addFirst(new SystemEnvironmentPropertySource("test-" + StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment));
+        return Binder.get(env).bindOrCreate("goldsmith", GoldsmithProperties.class);
+    }
+
+    @Test
+    void s3SettingsReadTheirEnvironmentForms() {
+        GoldsmithProperties properties = bind(Map.of(
+                "GOLDSMITH_S3_ENDPOINT", "https://s3.example.com",
+                "GOLDSMITH_S3_BUCKET", "golden",
+                "GOLDSMITH_S3_ACCESS_KEY", "AKIAEXAMPLE",
+                "GOLDSMITH_S3_SECRET_KEY", "secret",
+                "GOLDSMITH_S3_REGION", "eu-central-1",
+                "GOLDSMITH_S3_PUBLIC_ENDPOINT", "https://downloads.example.com",
+                "GOLDSMITH_ARTIFACTS_PART_SIZE", "32MB"));
+
+        assertThat(properties.s3()).isEqualTo(new GoldsmithProperties.S3("https://s3.example.com", "golden",
+                "AKIAEXAMPLE", "secret", "eu-central-1", "https://downloads.example.com", 0, "127.0.0.1"));
+        assertThat(properties.s3().external()).isTrue();
+        assertThat(properties.artifacts().partSize()).isEqualTo(DataSize.ofMegabytes(32));
+    }
+
+    @Test
+    void withoutAnEndpointTheEmbeddedStoreIsUsedWithItsDefaults() {
+        GoldsmithProperties properties = bind(Map.of());
+
+        assertThat(properties.s3().external()).isFalse();
+        assertThat(properties.s3().bucket()).isEqualTo("goldsmith-images");
+        assertThat(properties.artifacts().partSize()).isEqualTo(DataSize.ofMegabytes(16));
+        assertThat(properties.artifacts().maxSize()).isEqualTo(DataSize.ofGigabytes(64));
+    }
+}

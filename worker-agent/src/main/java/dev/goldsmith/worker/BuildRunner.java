@@ -1,0 +1,219 @@
+package dev.goldsmith.worker;
+
+import dev.goldsmith.api.ArtifactView;
+import dev.goldsmith.api.CheckResult;
+import dev.goldsmith.api.CompleteRequest;
+import dev.goldsmith.api.Lease;
+import dev.goldsmith.api.StageReport;
+import dev.goldsmith.worker.protocol.ControlPlane;
+import dev.goldsmith.worker.protocol.ProtocolException;
+import dev.goldsmith.worker.ssh.BuildKey;
+import dev.goldsmith.worker.stages.ArtifactUploader;
+import dev.goldsmith.worker.stages.BootedGuest;
+import dev.goldsmith.worker.stages.BuildContext;
+import dev.goldsmith.worker.stages.ExportStage;
+import dev.goldsmith.worker.stages.InstallStage;
+import dev.goldsmith.worker.stages.InstallerMedia;
+import dev.goldsmith.worker.stages.SealStage;
+import dev.goldsmith.worker.stages.StageFailure;
+import dev.goldsmith.worker.stages.TestReports;
+import dev.goldsmith.worker.stages.TestStage;
+import dev.goldsmith.worker.vm.Accel;
+import dev.goldsmith.worker.vm.Firmware;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one claimed build through INSTALL → TEST → SEAL → EXPORT → STORE, reporting each stage, and completes
+ * the lease: success with every artifact stored, failure with code and retryability, or CANCELLED.
+ */
+public class BuildRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(BuildRunner.class);
+
+    private final WorkerSettings settings;
+    private final ControlPlane controlPlane;
+    private final Accel accel;
+    private final Firmware firmware;
+    private final Duration heartbeatInterval;
+    private final InstallerMedia media;
+
+    public BuildRunner(WorkerSettings settings, ControlPlane controlPlane, Accel accel, Firmware firmware,
+            Duration heartbeatInterval) {
+        this.settings = settings;
+        this.controlPlane = controlPlane;
+        this.accel = accel;
+        this.firmware = firmware;
+        this.heartbeatInterval = heartbeatInterval;
+        this.media = new InstallerMedia(settings.installerDir(), settings.targetDiskSize());
+    }
+
+    public void run(Lease lease) {
+        var spec = lease.build();
+        Path dir = settings.workDir().resolve("builds").resolve(spec.buildId() + "-a" + spec.attempt());
+        StopSignal stop = new StopSignal();
+        List<String> secrets = spec.secretKeys().stream().map(spec.answers()::get).filter(v -> v != null).toList();
+        try (BuildLog buildLog = new BuildLog(controlPlane, lease.leaseId(), secrets);
+                LeaseKeeper ignored = new LeaseKeeper(controlPlane, lease.leaseId(), heartbeatInterval, stop)) {
+            Files.createDirectories(dir);
+            buildLog.step("build " + spec.buildId() + " attempt " + spec.attempt() + " on worker " + settings.name()
+                    + " (accel=" + accel.name() + ": " + accel.reason() + ")");
+            var context = new BuildContext(spec, lease.leaseId(), dir, media.medium(spec.installer()), buildLog,
+                    stop, BuildKey.generate("goldsmith-build-" + spec.buildId()), accel, firmware,
+                    settings.vmMemoryMb(), controlPlane);
+            complete(lease, stop, buildLog, pipeline(context));
+        } catch (IOException | RuntimeException e) {
+            log.error("build {} could not be run", spec.buildId(), e);
+            tryComplete(lease, failure("WORKER_ERROR", null, String.valueOf(e.getMessage()), true, List.of()));
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    /** The outcome of the stages: a completion to send, or none when the lease is gone. */
+    private record Outcome(CompleteRequest request) {
+    }
+
+    private Outcome pipeline(BuildContext build) {
+        String stage = "INSTALL";
+        List<CheckResult> checks = new ArrayList<>();
+        try {
+            report(build, stage, "RUNNING", null);
+            new InstallStage(media.targetSize(build.spec().installer()), installDeadline(build)).run(build);
+            report(build, stage, "SUCCEEDED", null);
+
+            stage = "TEST";
+            report(build, stage, "RUNNING", null);
+            TestStage test = new TestStage(Duration.ofMinutes(10));
+            try (BootedGuest guest = test.boot(build)) {
+                checks.addAll(test.run(build, guest));
+                TestReports.write(build.dir(), build.spec().tests(), checks);
+                long failed = checks.stream().filter(c -> !c.passed()).count();
+                if (failed > 0) {
+                    throw new StageFailure("TEST_FAILED", failed + " of " + checks.size() + " checks failed: "
+                            + checks.stream().filter(c -> !c.passed()).map(CheckResult::name).toList(), false);
+                }
+                report(build, stage, "SUCCEEDED", checks.size() + " checks passed");
+
+                stage = "SEAL";
+                report(build, stage, "RUNNING", null);
+                new SealStage(Duration.ofMinutes(3)).run(build, guest);
+                report(build, stage, "SUCCEEDED", null);
+            }
+
+            stage = "EXPORT";
+            report(build, stage, "RUNNING", null);
+            Map<String, Path> files = new ExportStage().run(build);
+            report(build, stage, "SUCCEEDED", String.join(", ", files.keySet()));
+
+            stage = "STORE";
+            report(build, stage, "RUNNING", null);
+            List<ArtifactView> artifacts = new ArrayList<>();
+            ArtifactUploader uploader = new ArtifactUploader(controlPlane);
+            for (var file : files.entrySet()) {
+                build.stop().check();
+                long start = System.nanoTime();
+                var uploaded = uploader.upload(build.lease(), file.getKey(), file.getValue());
+                double seconds = (System.nanoTime() - start) / 1e9;
+                build.log().step("stored " + file.getValue().getFileName() + " sha256 " + uploaded.sha256() + " ("
+                        + uploaded.size() + " bytes, " + String.format("%.1f", uploaded.size() / 1e6 / seconds)
+                        + " MB/s)");
+                artifacts.add(uploaded.artifact());
+            }
+            report(build, stage, "SUCCEEDED", artifacts.size() + " artifacts stored and verified");
+            return new Outcome(new CompleteRequest("SUCCEEDED", null, null, null, null, artifacts, checks));
+        } catch (StopSignal.StoppedException stopped) {
+            build.log().step("stopped during " + stage + ": " + stopped.getMessage());
+            return stopped.reason() == StopSignal.Reason.CANCELLED
+                    ? new Outcome(new CompleteRequest("CANCELLED", null, stage, stopped.getMessage(), false, null,
+                            checks))
+                    : new Outcome(null);
+        } catch (StageFailure failure) {
+            build.log().step(stage + " failed: " + failure.getMessage());
+            reportQuietly(build, stage, "FAILED", failure.getMessage());
+            return new Outcome(failure(failure.code(), stage, failure.getMessage(), failure.retryable(), checks));
+        } catch (IOException | RuntimeException e) {
+            build.log().step(stage + " failed: " + e);
+            reportQuietly(build, stage, "FAILED", e.getMessage());
+            return new Outcome(failure(stage.equals("STORE") ? "UPLOAD_FAILED" : stage + "_ERROR", stage,
+                    String.valueOf(e.getMessage()), true, checks));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(null);
+        }
+    }
+
+    private Duration installDeadline(BuildContext build) {
+        Duration timeout = build.spec().timeout();
+        return timeout.compareTo(Duration.ofMinutes(30)) < 0 ? timeout : Duration.ofMinutes(30);
+    }
+
+    private static CompleteRequest failure(String code, String stage, String reason, boolean retryable,
+            List<CheckResult> checks) {
+        return new CompleteRequest("FAILED", code, stage, reason, retryable, null, checks);
+    }
+
+    private void complete(Lease lease, StopSignal stop, BuildLog buildLog, Outcome outcome) {
+        if (outcome.request() == null || stop.reason() == StopSignal.Reason.LEASE_LOST) {
+            log.warn("build {}: lease lost, dropping the build without completing it", lease.build().buildId());
+            return;
+        }
+        CompleteRequest request = outcome.request();
+        if (stop.reason() == StopSignal.Reason.CANCELLED && !request.outcome().equals("CANCELLED")) {
+            request = new CompleteRequest("CANCELLED", null, null, stop.detail(), false, null, request.checks());
+        }
+        buildLog.step("completing: " + request.outcome() + (request.code() != null ? " " + request.code() : ""));
+        buildLog.close();
+        tryComplete(lease, request);
+    }
+
+    private void tryComplete(Lease lease, CompleteRequest request) {
+        try {
+            var reply = controlPlane.complete(lease.leaseId(), request);
+            log.info("build {} attempt {} completed: {}", lease.build().buildId(), lease.build().attempt(),
+                    reply.status());
+        } catch (ProtocolException e) {
+            log.warn("build {}: completion refused: {}", lease.build().buildId(), e.getMessage());
+        } catch (IOException e) {
+            log.warn("build {}: completion failed, the lease will expire: {}", lease.build().buildId(),
+                    e.getMessage());
+        }
+    }
+
+    private void report(BuildContext build, String stage, String status, String detail) throws IOException,
+            StopSignal.StoppedException {
+        build.stop().check();
+        controlPlane.stage(build.lease(), stage, new StageReport(status, detail));
+    }
+
+    private void reportQuietly(BuildContext build, String stage, String status, String detail) {
+        try {
+            controlPlane.stage(build.lease(), stage, new StageReport(status, detail == null ? null
+                    : build.log().mask(detail.length() > 1900 ? detail.substring(0, 1900) : detail)));
+        } catch (IOException e) {
+            log.debug("stage report failed: {}", e.getMessage());
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            log.warn("could not remove {}: {}", dir, e.getMessage());
+        }
+    }
+}

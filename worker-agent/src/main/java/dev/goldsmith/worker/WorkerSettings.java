@@ -1,0 +1,73 @@
+package dev.goldsmith.worker;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent's settings, from the environment (DESIGN §11): {@code GOLDSMITH_URL}, {@code GOLDSMITH_WORKER_TOKEN},
+ * {@code GOLDSMITH_WORK_DIR}, {@code GOLDSMITH_SLOTS}, {@code GOLDSMITH_ACCEL} ({@code auto|kvm|tcg}), plus
+ * {@code GOLDSMITH_WORKER_NAME}, {@code GOLDSMITH_WORKER_LABELS}, {@code GOLDSMITH_INSTALLER_DIR} (installer
+ * media by name), {@code GOLDSMITH_VM_MEMORY_MB}, {@code GOLDSMITH_TARGET_DISK_SIZE} (blank target disk for
+ * installers without a size of their own), {@code GOLDSMITH_KVM_PROBE_TIMEOUT}.
+ */
+public record WorkerSettings(
+        URI controlPlane,
+        String token,
+        Path workDir,
+        int slots,
+        String accel,
+        String name,
+        List<String> labels,
+        Path installerDir,
+        int vmMemoryMb,
+        String targetDiskSize,
+        Duration kvmProbeTimeout,
+        Duration claimWait) {
+
+    public static WorkerSettings fromEnvironment(Map<String, String> env) {
+        String url = require(env, "GOLDSMITH_URL");
+        String token = require(env, "GOLDSMITH_WORKER_TOKEN");
+        Path workDir = Path.of(env.getOrDefault("GOLDSMITH_WORK_DIR", "/var/lib/goldsmith-worker"));
+        int slots = Integer.parseInt(env.getOrDefault("GOLDSMITH_SLOTS", "1"));
+        String accel = env.getOrDefault("GOLDSMITH_ACCEL", "auto");
+        if (!List.of("auto", "kvm", "tcg").contains(accel)) {
+            throw new IllegalArgumentException("GOLDSMITH_ACCEL must be auto, kvm or tcg");
+        }
+        if (slots < 1 || slots > 64) {
+            throw new IllegalArgumentException("GOLDSMITH_SLOTS must be between 1 and 64");
+        }
+        String name = env.getOrDefault("GOLDSMITH_WORKER_NAME", hostName());
+        List<String> labels = Arrays.stream(env.getOrDefault("GOLDSMITH_WORKER_LABELS", "").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        Path installers = Path.of(env.getOrDefault("GOLDSMITH_INSTALLER_DIR", workDir.resolve("installers").toString()));
+        int memory = Integer.parseInt(env.getOrDefault("GOLDSMITH_VM_MEMORY_MB", "1024"));
+        String targetSize = env.getOrDefault("GOLDSMITH_TARGET_DISK_SIZE", "8G");
+        if (!targetSize.matches("[1-9][0-9]{0,5}[MG]")) {
+            throw new IllegalArgumentException("GOLDSMITH_TARGET_DISK_SIZE must be like 512M or 8G");
+        }
+        Duration probe = Duration.parse(env.getOrDefault("GOLDSMITH_KVM_PROBE_TIMEOUT", "PT15S"));
+        Duration claimWait = Duration.parse(env.getOrDefault("GOLDSMITH_CLAIM_WAIT", "PT30S"));
+        return new WorkerSettings(URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url), token,
+                workDir, slots, accel, name, labels, installers, memory, targetSize, probe, claimWait);
+    }
+
+    private static String require(Map<String, String> env, String key) {
+        String value = env.get(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + " is required");
+        }
+        return value;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+        } catch (java.net.UnknownHostException e) {
+            return "worker";
+        }
+    }
+}

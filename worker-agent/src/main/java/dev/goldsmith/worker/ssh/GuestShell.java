@@ -1,0 +1,90 @@
+package dev.goldsmith.worker.ssh;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.EnumSet;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+
+/**
+ * Commands in a guest over SSH (Apache MINA sshd, not the ssh binary), authenticated with the build key.
+ * Host keys are accepted: the guest was just installed by this build and is reached only on loopback.
+ */
+public final class GuestShell implements AutoCloseable {
+
+    /** A finished command: its exit status and combined output. */
+    public record Outcome(int exitStatus, String output, long durationMs) {
+    }
+
+    private final SshClient client;
+    private final ClientSession session;
+
+    private GuestShell(SshClient client, ClientSession session) {
+        this.client = client;
+        this.session = session;
+    }
+
+    public static GuestShell connect(int port, String user, KeyPair key, Duration timeout) throws IOException {
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        client.start();
+        try {
+            ClientSession session = client.connect(user, "127.0.0.1", port).verify(timeout).getSession();
+            session.addPublicKeyIdentity(key);
+            session.auth().verify(timeout);
+            return new GuestShell(client, session);
+        } catch (IOException | RuntimeException e) {
+            client.stop();
+            throw e;
+        }
+    }
+
+    /** True if {@code user} can log in with {@code key}: used to prove root login is refused. */
+    public static boolean canLogIn(int port, String user, KeyPair key, Duration timeout) {
+        try (GuestShell ignored = connect(port, user, key, timeout)) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    public Outcome run(String command, Duration timeout) throws IOException {
+        return run(command, null, timeout);
+    }
+
+    /** Runs {@code command} with {@code stdin} as its standard input (e.g. a script for {@code sh -s}). */
+    public Outcome run(String command, String stdin, Duration timeout) throws IOException {
+        long start = System.nanoTime();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try (ChannelExec channel = session.createExecChannel(command)) {
+            if (stdin != null) {
+                channel.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            }
+            channel.setOut(output);
+            channel.setErr(output);
+            channel.open().verify(timeout);
+            var events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+            if (events.contains(ClientChannelEvent.TIMEOUT)) {
+                throw new IOException("command did not finish within " + timeout + ": " + command);
+            }
+            Integer status = channel.getExitStatus();
+            return new Outcome(status == null ? -1 : status, output.toString(StandardCharsets.UTF_8),
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close(true);
+        } finally {
+            client.stop();
+        }
+    }
+}

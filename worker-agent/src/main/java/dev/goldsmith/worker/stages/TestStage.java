@@ -1,0 +1,116 @@
+package dev.goldsmith.worker.stages;
+
+import dev.goldsmith.api.CheckResult;
+import dev.goldsmith.worker.StopSignal;
+import dev.goldsmith.worker.ssh.GuestShell;
+import dev.goldsmith.worker.vm.Commands;
+import dev.goldsmith.worker.vm.Disk;
+import dev.goldsmith.worker.vm.FreePorts;
+import dev.goldsmith.worker.vm.QemuVm;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * TEST: boots the installed disk through a copy-on-write overlay (never the original), waits for SSH, runs the
+ * suite check by check, and collects the package list and {@code zfs list} where present.
+ */
+public final class TestStage {
+
+    private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(2);
+    private static final int OUTPUT_EXCERPT = 4000;
+
+    private final Duration bootDeadline;
+
+    public TestStage(Duration bootDeadline) {
+        this.bootDeadline = bootDeadline;
+    }
+
+    public BootedGuest boot(BuildContext build) throws IOException, StageFailure, StopSignal.StoppedException,
+            InterruptedException {
+        Commands.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b", build.installedDisk().toString(),
+                "-F", "qcow2", build.testOverlay().toString()), Duration.ofMinutes(1)).orThrow();
+        int port = FreePorts.pick();
+        var spec = build.vm("test").disk(Disk.virtio("disk", build.testOverlay(), "qcow2").bootable()).sshOn(port)
+                .build();
+        QemuVm vm = build.start(spec, line -> { });
+        long start = System.nanoTime();
+        long end = start + bootDeadline.toNanos();
+        IOException last = null;
+        while (System.nanoTime() < end) {
+            build.stop().check();
+            if (!vm.alive()) {
+                throw new StageFailure("BOOT_FAILED", "the installed system's VM exited while booting (status "
+                        + vm.exitValue() + ")", false);
+            }
+            try {
+                GuestShell shell = GuestShell.connect(port, build.user(), build.key().pair(), Duration.ofSeconds(5));
+                build.log().step("SSH answered as " + build.user() + " after "
+                        + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s");
+                return new BootedGuest(vm, port, shell);
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(1_000);
+            }
+        }
+        vm.kill();
+        throw new StageFailure("BOOT_FAILED", "no SSH login within " + bootDeadline
+                + (last != null ? " (last: " + last.getMessage() + ")" : ""), false);
+    }
+
+    public List<CheckResult> run(BuildContext build, BootedGuest guest) throws IOException,
+            StopSignal.StoppedException {
+        List<CheckResult> results = new ArrayList<>();
+        for (Check check : SmokeSuites.suite(build.spec().tests(), build.hostname())) {
+            build.stop().check();
+            CheckResult result = check.command().equals(SmokeSuites.ROOT_LOGIN)
+                    ? rootLogin(build, guest, check)
+                    : inGuest(build, guest, check);
+            build.log().step("check " + result.name() + ": " + (result.passed() ? "passed" : "FAILED")
+                    + " (exit " + result.exitStatus() + ", " + result.durationMs() + " ms)");
+            results.add(result);
+        }
+        inventory(build, guest);
+        return results;
+    }
+
+    private static CheckResult inGuest(BuildContext build, BootedGuest guest, Check check) throws IOException {
+        GuestShell.Outcome outcome = guest.shell().run(check.command(), CHECK_TIMEOUT);
+        boolean passed = outcome.exitStatus() == 0 && check.expectation().test(outcome.output());
+        String output = build.log().mask(outcome.output());
+        if (!passed) {
+            output = "expected " + check.expectationText() + "\n" + output;
+        }
+        return new CheckResult(check.name(), check.command(), outcome.exitStatus(), passed, excerpt(output),
+                outcome.durationMs());
+    }
+
+    private static CheckResult rootLogin(BuildContext build, BootedGuest guest, Check check) {
+        long start = System.nanoTime();
+        boolean rootGotIn = GuestShell.canLogIn(guest.sshPort(), "root", build.key().pair(), Duration.ofSeconds(10));
+        return new CheckResult(check.name(), check.command(), rootGotIn ? 0 : 255, !rootGotIn,
+                rootGotIn ? "root logged in with the build key" : "root login refused",
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The installed package list (an SBOM of sorts) and the ZFS layout, into the build log. */
+    private static void inventory(BuildContext build, BootedGuest guest) throws IOException {
+        var packages = guest.shell().run("if [ -f /var/lib/dpkg/status ]; then dpkg-query -W -f "
+                + "'${Package} ${Version}\\n'; elif [ -d /var/lib/rpm ]; then rpm -qa; "
+                + "elif [ -f /etc/reference-tiny/packages.lock ]; then cat /etc/reference-tiny/packages.lock; "
+                + "else busybox --list | sed 's/^/busybox:/'; fi", CHECK_TIMEOUT);
+        build.log().step("installed packages (" + packages.output().lines().count() + "):");
+        packages.output().lines().forEach(line -> build.log().append("  " + line));
+        var zfs = guest.shell().run("command -v zfs >/dev/null && sudo zfs list -o name,used,mountpoint || true",
+                CHECK_TIMEOUT);
+        if (!zfs.output().isBlank()) {
+            build.log().step("zfs list:");
+            zfs.output().lines().forEach(line -> build.log().append("  " + line));
+        }
+    }
+
+    private static String excerpt(String output) {
+        return output.length() <= OUTPUT_EXCERPT ? output : output.substring(0, OUTPUT_EXCERPT) + "\n[...]";
+    }
+}

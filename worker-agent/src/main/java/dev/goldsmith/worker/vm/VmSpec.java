@@ -1,0 +1,109 @@
+package dev.goldsmith.worker.vm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One VM, turned into qemu's argument list. Every value here is the farm's own (paths it made, ports it
+ * picked, enumerations); nothing from a build request.
+ */
+public record VmSpec(
+        String name,
+        Accel accel,
+        int memoryMb,
+        int cpus,
+        Firmware firmware,
+        Path varsFile,
+        List<Disk> disks,
+        Integer sshForwardPort,
+        Path qmpSocket,
+        Path pidFile,
+        boolean noReboot) {
+
+    /** Builds a VM for one role of a build (install, test), in that build's directory. */
+    public static final class Builder {
+        private final String name;
+        private final Accel accel;
+        private final int memoryMb;
+        private final Firmware firmware;
+        private final Path varsFile;
+        private final Path qmpSocket;
+        private final Path pidFile;
+        private final List<Disk> disks = new ArrayList<>();
+        private Integer sshPort;
+        private boolean noReboot;
+
+        public Builder(String name, Accel accel, int memoryMb, Firmware firmware, Path varsFile, Path qmpSocket,
+                Path pidFile) {
+            this.name = name;
+            this.accel = accel;
+            this.memoryMb = memoryMb;
+            this.firmware = firmware;
+            this.varsFile = varsFile;
+            this.qmpSocket = qmpSocket;
+            this.pidFile = pidFile;
+        }
+
+        public Builder disk(Disk disk) {
+            disks.add(disk);
+            return this;
+        }
+
+        public Builder sshOn(int port) {
+            this.sshPort = port;
+            return this;
+        }
+
+        public Builder noReboot() {
+            this.noReboot = true;
+            return this;
+        }
+
+        public VmSpec build() {
+            return new VmSpec(name, accel, memoryMb, 2, firmware, varsFile, List.copyOf(disks), sshPort, qmpSocket,
+                    pidFile, noReboot);
+        }
+    }
+
+    public List<String> command() {
+        List<String> args = new ArrayList<>(List.of("qemu-system-x86_64",
+                "-name", name,
+                "-accel", accel.name(),
+                "-machine", "q35",
+                "-cpu", accel.kvm() ? "host" : "max",
+                "-m", Integer.toString(memoryMb),
+                "-smp", Integer.toString(cpus),
+                "-nodefaults", "-no-user-config",
+                "-display", "none",
+                "-monitor", "none",
+                "-serial", "stdio",
+                "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
+                "-pidfile", pidFile.toString(),
+                "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + firmware.code(),
+                "-drive", "if=pflash,format=raw,unit=1,file=" + varsFile,
+                // Without an entropy source the guest stalls on getrandom (key generation, uuids).
+                "-device", "virtio-rng-pci"));
+        for (Disk disk : disks) {
+            String drive = "if=none,id=" + disk.id() + ",file=" + disk.file() + ",format=" + disk.format()
+                    + (disk.readOnly() ? ",readonly=on" : "") + (disk.cdrom() ? ",media=cdrom" : "");
+            args.add("-drive");
+            args.add(drive);
+            String device = (disk.cdrom() ? "ide-cd" : "virtio-blk-pci") + ",drive=" + disk.id()
+                    + (disk.bootIndex() != null ? ",bootindex=" + disk.bootIndex() : "");
+            args.add("-device");
+            args.add(device);
+        }
+        if (sshForwardPort != null) {
+            args.addAll(List.of("-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:" + sshForwardPort + "-:22",
+                    // romfile= keeps OVMF from trying to network-boot the NIC.
+                    "-device", "virtio-net-pci,netdev=net0,romfile="));
+        } else {
+            args.addAll(List.of("-nic", "none"));
+        }
+        if (noReboot) {
+            args.add("-no-reboot");
+        }
+        return args;
+    }
+}

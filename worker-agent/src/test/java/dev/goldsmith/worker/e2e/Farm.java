@@ -1,0 +1,153 @@
+package dev.goldsmith.worker.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A whole farm on embedded defaults for end-to-end tests: the control plane's jar as a process (embedded
+ * PostgreSQL and S3Proxy in a temporary data directory), and worker agents as processes.
+ */
+final class Farm implements AutoCloseable {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String ADMIN = "e2e-admin-token-0123456789";
+
+    final Path dir;
+    final int port;
+    final Path dataDir;
+    private final Process controlPlane;
+    private final List<Process> workers = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private Farm(Path dir, int port, Process controlPlane) {
+        this.dir = dir;
+        this.port = port;
+        this.dataDir = dir.resolve("data");
+        this.controlPlane = controlPlane;
+    }
+
+    static Farm start(Path dir, Map<String, String> settings) throws Exception {
+        int port = freePort();
+        Path jar = Path.of("..", "build-service", "target", "build-service-0.1.0-SNAPSHOT-exec.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("package build-service first: " + jar);
+        }
+        Map<String, String> env = new HashMap<>(Map.of(
+                "GOLDSMITH_DATA_DIR", dir.resolve("data").toString(),
+                "GOLDSMITH_ADMIN_TOKEN", ADMIN,
+                "SERVER_PORT", Integer.toString(port)));
+        env.putAll(settings);
+        Process process = Processes.start(List.of(Processes.java(), "-jar", jar.toString()), env,
+                dir.resolve("control-plane.log"));
+        Farm farm = new Farm(dir, port, process);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("control plane exited: " + Files.readString(dir.resolve("control-plane.log")));
+            }
+            try {
+                if (farm.call("GET", "/actuator/health", null, null).statusCode() == 200) {
+                    return farm;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("control plane did not become healthy");
+    }
+
+    String token(String team, String... roles) throws Exception {
+        var response = call("POST", "/api/v1/tokens", ADMIN, Map.of("team", team, "roles", List.of(roles)));
+        return JSON.readTree(response.body()).get("token").asString();
+    }
+
+    Process worker(String name, String token, Path workDir, Path installerDir, Map<String, String> extra)
+            throws IOException {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "GOLDSMITH_URL", "http://127.0.0.1:" + port,
+                "GOLDSMITH_WORKER_TOKEN", token,
+                "GOLDSMITH_WORK_DIR", workDir.toString(),
+                "GOLDSMITH_INSTALLER_DIR", installerDir.toString(),
+                "GOLDSMITH_WORKER_NAME", name,
+                "GOLDSMITH_ACCEL", "tcg",
+                "GOLDSMITH_CLAIM_WAIT", "PT5S"));
+        env.putAll(extra);
+        Process worker = Processes.start(List.of(Processes.java(), "-cp", System.getProperty("java.class.path"),
+                "dev.goldsmith.worker.WorkerMain"), env, dir.resolve(name + ".log"));
+        workers.add(worker);
+        return worker;
+    }
+
+    HttpResponse<String> call(String method, String path, String token, Object body) throws IOException,
+            InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofMinutes(2));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode get(String path, String token) throws Exception {
+        return JSON.readTree(call("GET", path, token, null).body());
+    }
+
+    /** Polls a build until it ends (or the deadline passes) and returns its last view. */
+    JsonNode awaitEnd(String buildId, String token, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode build = get("/api/v1/builds/" + buildId, token);
+        while (System.nanoTime() < deadline && List.of("QUEUED", "RUNNING").contains(build.get("status").asString())) {
+            Thread.sleep(1_000);
+            build = get("/api/v1/builds/" + buildId, token);
+        }
+        return build;
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Process worker : workers) {
+            worker.descendants().forEach(ProcessHandle::destroyForcibly);
+            worker.destroy();
+            worker.waitFor();
+        }
+        controlPlane.destroy();
+        controlPlane.waitFor();
+    }
+}
