@@ -46,12 +46,17 @@ public final class ArtifactUploader {
         this.http = controlPlane.http();
     }
 
-    /** What was uploaded and what the uploader itself computed. */
-    public record Uploaded(ArtifactView artifact, String sha256, long size) {
+    /**
+     * What was uploaded, what the uploader itself computed, how long hashing and sending the parts took, and how
+     * long the control plane took to assemble and verify them.
+     */
+    public record Uploaded(ArtifactView artifact, String sha256, long size, java.time.Duration transfer,
+            java.time.Duration verification) {
     }
 
     public Uploaded upload(UUID lease, String format, Path file) throws IOException, InterruptedException {
         long size = Files.size(file);
+        long start = System.nanoTime();
         ArtifactUpload upload = controlPlane.startUpload(lease,
                 new ArtifactUploadRequest(format, file.getFileName().toString(), size));
         MessageDigest sha256 = newDigest();
@@ -77,9 +82,11 @@ public final class ArtifactUploader {
                 done.add(part.get());
             }
             String hex = HexFormat.of().formatHex(sha256.digest());
+            long sent = System.nanoTime();
             ArtifactView stored = controlPlane.completeUpload(lease, format,
                     new ArtifactUploadComplete(upload.uploadId(), hex, size, done));
-            return new Uploaded(stored, hex, size);
+            return new Uploaded(stored, hex, size, Duration.ofNanos(sent - start),
+                    Duration.ofNanos(System.nanoTime() - sent));
         } catch (ExecutionException e) {
             throw new IOException("part upload failed: " + e.getCause().getMessage(), e.getCause());
         }

@@ -170,6 +170,31 @@ class PipelineEndToEndTest {
         assertThat(build.get("status").asString()).isEqualTo("CANCELLED");
     }
 
+    @Test
+    @Order(4)
+    void twoSlotsRunTwoBuildsAtOnceWithoutClashingPortsOrFiles() throws Exception {
+        Path workDir = dir.resolve("pair-work");
+        farm.worker("pair-worker", farm.token("farm", "worker"), workDir, installers,
+                Map.of("GOLDSMITH_WORKER_LABELS", "pair", "GOLDSMITH_SLOTS", "2", "GOLDSMITH_VM_MEMORY_MB", "512"));
+        String first = submit(List.of("qcow2"), "pair-one", List.of("pair"));
+        String second = submit(List.of("qcow2"), "pair-two", List.of("pair"));
+
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        long concurrentVms = 0;
+        while (concurrentVms < 2 && System.nanoTime() < deadline) {
+            concurrentVms = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system")
+                            && c.contains(workDir.toString())).orElse(false))
+                    .count();
+            Thread.sleep(200);
+        }
+        assertThat(concurrentVms).as("both slots had a VM running at once").isEqualTo(2);
+        for (String id : List.of(first, second)) {
+            JsonNode build = farm.awaitEnd(id, builder, BUILD_TIMEOUT);
+            assertThat(build.get("status").asString()).as(build.toString()).isEqualTo("SUCCEEDED");
+        }
+    }
+
     private ProcessHandle awaitInstallerVm(Path workDir, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

@@ -1,8 +1,7 @@
-package dev.goldsmith.worker.stages;
+package dev.goldsmith.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.goldsmith.api.CheckResult;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -10,11 +9,11 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 
-class TestReportsTest {
+class JUnitReportTest {
 
     @Test
     void junitXmlHasOneTestcasePerCheckAndFailuresWithTheirOutput() throws Exception {
-        String xml = TestReports.junitXml("tiny", List.of(
+        String xml = JUnitReport.render("tiny", List.of(
                 new CheckResult("uefi-boot", "test -d /sys/firmware/efi", 0, true, "", 12),
                 new CheckResult("hostname", "hostname", 0, false, "expected web1 <&> got \u0001x", 3)));
 
