@@ -9,6 +9,7 @@ packages=(
     e2fsprogs fdisk            # reference installers
     busybox-static cpio zstd binutils systemd-boot-efi # reference-tiny medium
     curl ca-certificates
+    prometheus shellcheck jq   # deploy/verify.sh: promtool, script lint
 )
 missing=()
 for p in "${packages[@]}"; do
