@@ -9,12 +9,15 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Every {@code goldsmith.*} setting of the control plane; each also reads from its environment form
- * ({@code GOLDSMITH_LEASE_TTL} for {@code goldsmith.lease-ttl}).
+ * ({@code GOLDSMITH_LEASE_TTL} for {@code goldsmith.lease-ttl}). {@code publicUrl} is where clients reach the
+ * control plane (behind a proxy, say); it roots the URLs in provenance and in registry answers, which otherwise
+ * take the request's own base URL.
  */
 @ConfigurationProperties("goldsmith")
 public record GoldsmithProperties(
         Path dataDir,
         String adminToken,
+        String publicUrl,
         @DefaultValue Db db,
         @DefaultValue("2m") Duration leaseTtl,
         @DefaultValue("3") int maxAttempts,
@@ -24,7 +27,8 @@ public record GoldsmithProperties(
         @DefaultValue Limits limits,
         @DefaultValue Security security,
         @DefaultValue S3 s3,
-        @DefaultValue Artifacts artifacts) {
+        @DefaultValue Artifacts artifacts,
+        @DefaultValue Provenance provenance) {
 
     /** External PostgreSQL; when {@code url} is blank the service runs its own under {@code dataDir}. */
     public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
@@ -79,13 +83,24 @@ public record GoldsmithProperties(
 
     /**
      * Artifact uploads: the part size of presigned multipart uploads (at least 5MB, S3's minimum), the largest
-     * file a worker may store, how long presigned URLs stay valid, and how often abandoned uploads are aborted.
+     * file a worker may store, how long presigned upload URLs stay valid, and how often abandoned uploads are
+     * aborted; and how long the presigned download URL an image's redirect hands out stays valid.
      */
     public record Artifacts(
             @DefaultValue("16MB") DataSize partSize,
             @DefaultValue("64GB") DataSize maxSize,
             @DefaultValue("6h") Duration urlExpiry,
-            @DefaultValue("1m") Duration sweepInterval) {
+            @DefaultValue("1m") Duration sweepInterval,
+            @DefaultValue("5m") Duration downloadUrlExpiry) {
+    }
+
+    /**
+     * Provenance signing. The Ed25519 key is {@code privateKeyFile} (PKCS#8 PEM, e.g. from
+     * {@code openssl genpkey -algorithm ed25519}) when set, else {@code <dataDir>/keys/provenance-ed25519.pem},
+     * generated at first start. Replicas must share one key file. {@code farmId} names this farm in every
+     * statement's {@code builder.id}.
+     */
+    public record Provenance(Path privateKeyFile, @DefaultValue("https://goldsmith.dev/farm") String farmId) {
     }
 
     /** Abuse limits on request and log sizes. */

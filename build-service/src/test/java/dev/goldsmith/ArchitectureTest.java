@@ -25,7 +25,7 @@ class ArchitectureTest {
 
     @Test
     void entitiesNeverLeaveTheirFeature() {
-        for (String feature : new String[] {"builds", "workers", "security", "artifacts"}) {
+        for (String feature : new String[] {"builds", "workers", "security", "artifacts", "provenance", "registry"}) {
             noClasses().that().resideOutsideOfPackage("dev.goldsmith." + feature + "..")
                     .should().dependOnClassesThat().resideInAPackage("dev.goldsmith." + feature + ".persistence..")
                     .check(CLASSES);

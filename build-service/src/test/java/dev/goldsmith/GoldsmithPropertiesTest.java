@@ -2,6 +2,8 @@ package dev.goldsmith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -9,7 +11,10 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.util.unit.DataSize;
 
-/** The object store settings read their documented environment forms and default to the embedded store. */
+/**
+ * The object store and provenance settings read their documented environment forms and default to the embedded
+ * store and a generated key.
+ */
 class GoldsmithPropertiesTest {
 
     private static GoldsmithProperties bind(Map<String, Object> environment) {
@@ -33,6 +38,30 @@ class GoldsmithPropertiesTest {
                 "AKIAEXAMPLE", "secret", "eu-central-1", "https://downloads.example.com", 0, "127.0.0.1"));
         assertThat(properties.s3().external()).isTrue();
         assertThat(properties.artifacts().partSize()).isEqualTo(DataSize.ofMegabytes(32));
+    }
+
+    @Test
+    void provenanceAndPublicUrlSettingsReadTheirEnvironmentForms() {
+        GoldsmithProperties properties = bind(Map.of(
+                "GOLDSMITH_PUBLIC_URL", "https://goldsmith.example.com",
+                "GOLDSMITH_PROVENANCE_PRIVATE_KEY_FILE", "/etc/goldsmith/provenance.pem",
+                "GOLDSMITH_PROVENANCE_FARM_ID", "https://farm.example.com",
+                "GOLDSMITH_ARTIFACTS_DOWNLOAD_URL_EXPIRY", "2m"));
+
+        assertThat(properties.publicUrl()).isEqualTo("https://goldsmith.example.com");
+        assertThat(properties.provenance().privateKeyFile()).isEqualTo(Path.of("/etc/goldsmith/provenance.pem"));
+        assertThat(properties.provenance().farmId()).isEqualTo("https://farm.example.com");
+        assertThat(properties.artifacts().downloadUrlExpiry()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void provenanceDefaultsToAGeneratedKeyAndTheGenericFarmId() {
+        GoldsmithProperties properties = bind(Map.of());
+
+        assertThat(properties.publicUrl()).isNull();
+        assertThat(properties.provenance().privateKeyFile()).isNull();
+        assertThat(properties.provenance().farmId()).isEqualTo("https://goldsmith.dev/farm");
+        assertThat(properties.artifacts().downloadUrlExpiry()).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test

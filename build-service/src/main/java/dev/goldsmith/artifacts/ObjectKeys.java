@@ -1,6 +1,9 @@
 package dev.goldsmith.artifacts;
 
-/** Where things live in the bucket (DESIGN §6): {@code images/<name>/<name>.<format>} and its checksum file. */
+/**
+ * Where things live in the bucket (DESIGN §6): {@code images/<name>/<name>.<format>}, its checksum file and the
+ * version's {@code <name>.provenance.json}.
+ */
 final class ObjectKeys {
 
     private ObjectKeys() {
@@ -12,6 +15,11 @@ final class ObjectKeys {
 
     static String image(String imageName, String format) {
         return "images/" + imageName + "/" + fileName(imageName, format);
+    }
+
+    /** The signed provenance (a DSSE envelope) of an image version, beside its files. */
+    static String provenance(String imageName) {
+        return "images/" + imageName + "/" + imageName + ".provenance.json";
     }
 
     /** The {@code sha256sum}-format file beside an image. */

@@ -86,6 +86,21 @@ class ObjectStore implements AutoCloseable {
         }
     }
 
+    /** A URL that answers a plain GET of the object until it expires; any query parameter added breaks it. */
+    String presignGet(String key, Duration expiry) {
+        try {
+            return presigner.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder()
+                    .method(Method.GET)
+                    .bucket(bucket)
+                    .region(region)
+                    .object(key)
+                    .expiry((int) expiry.toSeconds())
+                    .build());
+        } catch (Exception e) {
+            throw failure("presign download of " + key, e);
+        }
+    }
+
     void completeMultipart(String key, String uploadId, List<UploadedPart> parts) {
         Part[] assembled = parts.stream().map(p -> new Part(p.partNumber(), p.etag())).toArray(Part[]::new);
         call(() -> client.completeMultipartUploadAsync(bucket, region, key, uploadId, assembled, null, null));
@@ -137,11 +152,15 @@ class ObjectStore implements AutoCloseable {
     }
 
     void putText(String key, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        // Plain "text/plain": S3Proxy 2.6 answers SignatureDoesNotMatch to "text/plain; charset=utf-8".
+        putSmall(key, text.getBytes(StandardCharsets.UTF_8), "text/plain");
+    }
+
+    /** Writes a small object (a checksum file, a provenance envelope) in one request. */
+    void putSmall(String key, byte[] bytes, String contentType) {
         call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).region(region).object(key)
                 .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
-                // Plain "text/plain": S3Proxy 2.6 answers SignatureDoesNotMatch to "text/plain; charset=utf-8".
-                .contentType("text/plain")
+                .contentType(contentType)
                 .build()));
     }
 

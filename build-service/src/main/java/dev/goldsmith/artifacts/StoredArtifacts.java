@@ -20,4 +20,9 @@ public class StoredArtifacts {
     public List<ArtifactView> verified(UUID buildId, int attempt) {
         return records.verified(buildId, attempt);
     }
+
+    /** Where each verified file of the build lies in the store, by format. */
+    public List<StoredArtifact> ofBuild(UUID buildId) {
+        return records.stored(buildId);
+    }
 }

@@ -84,8 +84,8 @@ public class BuildSubmissionService {
         }
         String fingerprint = Fingerprints.of(valid);
         if (!valid.force()) {
-            Optional<BuildEntity> hit = builds.findFirstByTeamAndFingerprintAndStatusOrderByFinishedAtDesc(
-                    caller.team(), fingerprint, "SUCCEEDED");
+            // A revoked image is no answer: the same inputs are built again.
+            Optional<BuildEntity> hit = builds.findReusable(caller.team(), fingerprint);
             if (hit.isPresent()) {
                 return new Outcome(hit.get().getId(), true, false);
             }

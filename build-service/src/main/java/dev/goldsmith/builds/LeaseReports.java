@@ -27,7 +27,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * What a worker reports under its lease: stage starts and ends, log chunks, and the build's outcome (a success
- * only once every requested artifact is stored and verified).
+ * only once every requested artifact is stored and verified, announced as {@link BuildSucceeded} before it
+ * commits).
  */
 @Service
 public class LeaseReports {
@@ -44,16 +45,19 @@ public class LeaseReports {
     private final JdbcClient jdbc;
     private final QueueNotifier queue;
     private final StoredArtifacts storedArtifacts;
+    private final SucceededBuilds succeeded;
     private final GoldsmithProperties.Limits limits;
     private final MeterRegistry meters;
 
-    public LeaseReports(Leases leases, BuildRecords records, JdbcClient jdbc, QueueNotifier queue,
-            StoredArtifacts storedArtifacts, GoldsmithProperties properties, MeterRegistry meters) {
+    LeaseReports(Leases leases, BuildRecords records, JdbcClient jdbc, QueueNotifier queue,
+            StoredArtifacts storedArtifacts, SucceededBuilds succeeded, GoldsmithProperties properties,
+            MeterRegistry meters) {
         this.leases = leases;
         this.records = records;
         this.jdbc = jdbc;
         this.queue = queue;
         this.storedArtifacts = storedArtifacts;
+        this.succeeded = succeeded;
         this.limits = properties.limits();
         this.meters = meters;
     }
@@ -146,7 +150,9 @@ public class LeaseReports {
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        return end(lease, "SUCCEEDED", null, null, null, null);
+        String status = end(lease, "SUCCEEDED", null, null, null, null);
+        succeeded.announce(lease.buildId(), lease.attempt());
+        return status;
     }
 
     private String cancelled(LeaseContext lease) {

@@ -16,8 +16,10 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 
 /**
- * Who may call what. Reads are open to every human role; submitting and cancelling need builder; tokens need
- * admin; the worker protocol needs a worker token, whose lease checks happen in the lease service.
+ * Who may call what. Reads are open to every human role; submitting and cancelling need builder; promotion,
+ * revocation and sharing of images need promoter; tokens need admin; the worker protocol needs a worker token,
+ * whose lease checks happen in the lease service. Team checks (whose builds, images and channels) happen in the
+ * services. The provenance public key is open to anyone.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -47,6 +49,7 @@ public class SecurityConfiguration {
                         .requestMatchers(GET, "/api/v1/builds", "/api/v1/builds/**").hasAnyRole(HUMANS)
                         .requestMatchers(GET, "/api/v1/images", "/api/v1/images/**", "/api/v1/registry/**").hasAnyRole(HUMANS)
                         .requestMatchers(POST, "/api/v1/images/*/revoke").hasAnyRole("PROMOTER", "ADMIN")
+                        .requestMatchers(PUT, "/api/v1/images/*/shared").hasAnyRole("PROMOTER", "ADMIN")
                         .requestMatchers(PUT, "/api/v1/channels/**").hasAnyRole("PROMOTER", "ADMIN")
                         .requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/workers", "/api/v1/workers/**", "/api/v1/leases/**").hasRole("WORKER")

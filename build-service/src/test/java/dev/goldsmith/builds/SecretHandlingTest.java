@@ -3,10 +3,13 @@ package dev.goldsmith.builds;
 import static dev.goldsmith.support.BuildRequests.aBuildRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.goldsmith.api.DsseEnvelope;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.api.LogChunk;
 import dev.goldsmith.support.Api;
 import dev.goldsmith.support.ServiceTest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,10 +49,13 @@ class SecretHandlingTest extends ServiceTest {
                           union all select row_to_json(l)::text from build_logs l
                           union all select row_to_json(c)::text from build_checks c
                           union all select row_to_json(st)::text from build_stages st
-                          union all select row_to_json(a)::text from audit_log a) rows
+                          union all select row_to_json(a)::text from audit_log a
+                          union all select row_to_json(i)::text from images i
+                          union all select row_to_json(ca)::text from channel_assignments ca) rows
                         """).query(String.class).single();
         String api = team.get("/api/v1/builds/" + id).body() + team.get("/api/v1/builds").body()
-                + team.get("/api/v1/builds/" + id + "/logs").body() + team.get("/api/v1/builds/" + id + "/tests").body();
+                + team.get("/api/v1/builds/" + id + "/logs").body() + team.get("/api/v1/builds/" + id + "/tests").body()
+                + team.get("/api/v1/images/" + lease.build().imageName()).body() + provenance(team, lease);
 
         for (String secret : List.of(PASSWORD, PASSPHRASE)) {
             assertThat(everyRow).doesNotContain(secret);
@@ -57,5 +63,12 @@ class SecretHandlingTest extends ServiceTest {
             assertThat(output.getAll()).doesNotContain(secret);
         }
         assertThat(team.get("/api/v1/builds/" + id + "/logs").body()).contains("KLDLOAD_PASSWORD=********");
+    }
+
+    /** The signed statement, decoded: its base64 would hide a secret from a plain search. */
+    private static String provenance(Api team, Lease lease) {
+        DsseEnvelope envelope = team.get("/api/v1/images/" + lease.build().imageName() + "/provenance")
+                .as(DsseEnvelope.class);
+        return new String(Base64.getDecoder().decode(envelope.payload()), StandardCharsets.UTF_8);
     }
 }

@@ -23,6 +23,7 @@ class AuthorizationMatrixTest extends ServiceTest {
 
     @Test
     void everyEndpointAllowsExactlyTheRolesOfTheDesign() {
+        String image = anImage(builder("matrix"), aBuildRequest().build());
         UUID build = submit(builder("matrix"), aBuildRequest().build());
         Map<String, Api> callers = new LinkedHashMap<>();
         callers.put("none", anonymous());
@@ -41,6 +42,18 @@ class AuthorizationMatrixTest extends ServiceTest {
                 new Endpoint("POST", "/api/v1/builds/" + build + "/cancel", Set.of("builder", "admin")),
                 new Endpoint("GET", "/api/v1/builds/" + build + "/logs", HUMANS),
                 new Endpoint("GET", "/api/v1/builds/" + build + "/tests", HUMANS),
+                new Endpoint("GET", "/api/v1/images", HUMANS),
+                new Endpoint("GET", "/api/v1/images/" + image, HUMANS),
+                new Endpoint("GET", "/api/v1/images/" + image + "/provenance", HUMANS),
+                new Endpoint("GET", "/api/v1/images/" + image + "/artifacts/qcow2", HUMANS),
+                new Endpoint("GET", "/api/v1/images/" + image + "/artifacts/qcow2/sha256", HUMANS),
+                // The bodies are empty: allowed callers get 422, so nothing is revoked, shared or promoted.
+                new Endpoint("POST", "/api/v1/images/" + image + "/revoke", Set.of("promoter", "admin")),
+                new Endpoint("PUT", "/api/v1/images/" + image + "/shared", Set.of("promoter", "admin")),
+                new Endpoint("PUT", "/api/v1/channels/production/debian/server", Set.of("promoter", "admin")),
+                new Endpoint("GET", "/api/v1/registry/debian/server/production", HUMANS),
+                new Endpoint("GET", "/api/v1/provenance/public-key",
+                        Set.of("none", "reader", "builder", "promoter", "admin", "worker")),
                 new Endpoint("POST", "/api/v1/tokens", Set.of("admin")),
                 new Endpoint("POST", "/api/v1/workers", Set.of("worker")),
                 new Endpoint("POST", "/api/v1/workers/" + worker.id() + "/claim?wait=PT0S", Set.of("worker")),

@@ -41,6 +41,10 @@ public final class Api {
         return send(request(path).GET());
     }
 
+    public Response getWithHeader(String path, String header, String value) {
+        return send(request(path).header(header, value).GET());
+    }
+
     public Response post(String path, Object body) {
         return postRaw(path, body == null ? "" : JSON.writeValueAsString(body), "application/json");
     }

@@ -20,6 +20,7 @@ public final class BuildRequests {
     private String repository = "https://git.example.com/platform/images.git";
     private String commit = uniqueCommit();
     private String tests;
+    private String channel;
     private Integer priority;
     private Map<String, String> labels = Map.of();
     private String accel;
@@ -46,6 +47,7 @@ public final class BuildRequests {
     public BuildRequests withFormats(String... values) { this.formats = List.of(values); return this; }
     public BuildRequests withCommit(String value) { this.commit = value; return this; }
     public BuildRequests withTests(String value) { this.tests = value; return this; }
+    public BuildRequests withChannel(String value) { this.channel = value; return this; }
     public BuildRequests withPriority(int value) { this.priority = value; return this; }
     public BuildRequests withLabels(Map<String, String> value) { this.labels = value; return this; }
     public BuildRequests withAccel(String value) { this.accel = value; return this; }
@@ -54,7 +56,7 @@ public final class BuildRequests {
 
     public BuildRequest build() {
         return new BuildRequest(distro, profile, installer, Map.copyOf(answers), formats,
-                new Source(repository, commit), tests, null, priority, labels, null, accel, null, workerLabels, force);
+                new Source(repository, commit), tests, channel, priority, labels, null, accel, null, workerLabels, force);
     }
 
     /** As a mutable JSON tree, for tests that break one field at a time. */

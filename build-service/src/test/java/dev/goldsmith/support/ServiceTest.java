@@ -101,6 +101,20 @@ public abstract class ServiceTest {
         return UUID.fromString(response.json().get("id").asString());
     }
 
+    /**
+     * Has {@code api}'s request built to success by a worker (tiny files for every format) and returns the image
+     * version's name. Other queued builds are ended first, so the worker takes this one.
+     */
+    protected String anImage(Api api, BuildRequest request) {
+        emptyQueue();
+        UUID id = submit(api, request);
+        Worker worker = aWorker("tcg");
+        Lease lease = worker.claim();
+        assertThat(lease.build().buildId()).isEqualTo(id);
+        worker.uploadAndSucceed(lease);
+        return lease.build().imageName();
+    }
+
     protected String status(UUID build) {
         return admin().get("/api/v1/builds/" + build).json().get("status").asString();
     }

@@ -1,6 +1,7 @@
 package dev.goldsmith.artifacts.persistence;
 
 import dev.goldsmith.api.ArtifactView;
+import dev.goldsmith.artifacts.StoredArtifact;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -103,6 +104,18 @@ public class ArtifactRecords {
     /** Forgets the stored artifact of a format whose object was just deleted. */
     public void forgetVerified(UUID buildId, String format) {
         jdbc.sql("delete from build_artifacts where build_id = ? and format = ?").params(buildId, format).update();
+    }
+
+    /** Every verified file of the build (stored by whichever attempt stored it last), by format. */
+    public List<StoredArtifact> stored(UUID buildId) {
+        return jdbc.sql("""
+                        select format, file_name, sha256, size, object_key from build_artifacts
+                         where build_id = ? and object_key is not null order by format
+                        """)
+                .param(buildId)
+                .query((rs, n) -> new StoredArtifact(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        rs.getString(5)))
+                .list();
     }
 
     /** The artifacts verified in the store by this attempt. */

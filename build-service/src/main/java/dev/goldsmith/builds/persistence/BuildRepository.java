@@ -9,8 +9,14 @@ public interface BuildRepository extends JpaRepository<BuildEntity, UUID> {
 
     Optional<BuildEntity> findByTeamAndIdempotencyKey(String team, String idempotencyKey);
 
-    Optional<BuildEntity> findFirstByTeamAndFingerprintAndStatusOrderByFinishedAtDesc(String team, String fingerprint,
-            String status);
+    /** The newest succeeded build of the team with these inputs whose image was not revoked. */
+    @Query(value = """
+            select * from builds b
+             where b.team = ?1 and b.fingerprint = ?2 and b.status = 'SUCCEEDED'
+               and not exists (select 1 from images i where i.build_id = b.id and i.revoked_at is not null)
+             order by b.finished_at desc limit 1
+            """, nativeQuery = true)
+    Optional<BuildEntity> findReusable(String team, String fingerprint);
 
     @Query(value = "select count(*) > 0 from builds where image_name = ?1 and status not in ('FAILED', 'CANCELLED')",
             nativeQuery = true)

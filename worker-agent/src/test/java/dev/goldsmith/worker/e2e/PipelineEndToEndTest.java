@@ -195,6 +195,30 @@ class PipelineEndToEndTest {
         }
     }
 
+    @Test
+    @Order(5)
+    void installerFailureLineFailsTheBuildAtInstallWithoutRetry() throws Exception {
+        farm.worker("failing-worker", farm.token("farm", "worker"), dir.resolve("failing-work"), installers,
+                Map.of("GOLDSMITH_WORKER_LABELS", "failing"));
+        // The installer medium is the second disk: the installer refuses to install onto itself.
+        var response = farm.call("POST", "/api/v1/builds", builder, Map.of(
+                "workerLabels", List.of("failing"), "distro", "debian", "profile", "core",
+                "installer", "reference-tiny", "formats", List.of("qcow2"), "force", true,
+                "answers", Map.of("KLDLOAD_HOSTNAME", "failing-e2e", "KLDLOAD_DISK", "/dev/vdb"),
+                "source", Map.of("repository", "https://git.example.com/platform/images.git", "commit", "fa11ed0")));
+        String id = Farm.JSON.readTree(response.body()).get("id").asString();
+
+        JsonNode build = farm.awaitEnd(id, builder, BUILD_TIMEOUT);
+
+        assertThat(build.get("status").asString()).isEqualTo("FAILED");
+        assertThat(build.get("attempt").asInt()).isEqualTo(1);
+        assertThat(build.get("failure").get("code").asString()).isEqualTo("INSTALL_FAILED");
+        assertThat(build.get("failure").get("stage").asString()).isEqualTo("INSTALL");
+        assertThat(build.get("failure").get("reason").asString()).contains("Install failed:");
+        assertThat(farm.call("GET", "/api/v1/builds/" + id + "/logs", builder, null).body())
+                .contains("Install failed:");
+    }
+
     private ProcessHandle awaitInstallerVm(Path workDir, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

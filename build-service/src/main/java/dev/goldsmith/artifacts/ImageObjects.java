@@ -1,0 +1,47 @@
+package dev.goldsmith.artifacts;
+
+import dev.goldsmith.GoldsmithProperties;
+import dev.goldsmith.problems.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the registry needs of the bucket: the version's provenance written beside its files, and short-lived
+ * download URLs. A store that cannot be reached is a 503 the caller may retry.
+ */
+@Component
+public class ImageObjects {
+
+    private final ObjectStore store;
+    private final Duration downloadUrlExpiry;
+
+    ImageObjects(ObjectStore store, GoldsmithProperties properties) {
+        this.store = store;
+        this.downloadUrlExpiry = properties.artifacts().downloadUrlExpiry();
+    }
+
+    /** Writes {@code images/<name>/<name>.provenance.json} and returns its key. */
+    public String putProvenance(String imageName, String envelope) {
+        String key = ObjectKeys.provenance(imageName);
+        available(() -> {
+            store.putSmall(key, envelope.getBytes(StandardCharsets.UTF_8), "application/json");
+            return null;
+        });
+        return key;
+    }
+
+    /** A presigned GET of the object, valid for {@code goldsmith.artifacts.download-url-expiry}. */
+    public String downloadUrl(String objectKey) {
+        return available(() -> store.presignGet(objectKey, downloadUrlExpiry));
+    }
+
+    private static <T> T available(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ObjectStoreException e) {
+            throw ApiException.unavailable("The object store did not answer (" + e.getMessage() + "); retry shortly.");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.goldsmith.registry.web;
+
+import dev.goldsmith.api.ImagePage;
+import dev.goldsmith.api.ImageView;
+import dev.goldsmith.api.RevokeRequest;
+import dev.goldsmith.api.ShareRequest;
+import dev.goldsmith.registry.ImageCatalog;
+import dev.goldsmith.registry.Revocations;
+import dev.goldsmith.registry.Sharing;
+import dev.goldsmith.security.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Image versions: list and detail, signed provenance, file downloads by redirect, revocation and sharing. */
+@RestController
+class ImageController {
+
+    private final ImageCatalog catalog;
+    private final Revocations revocations;
+    private final Sharing sharing;
+    private final BaseUrls baseUrls;
+
+    ImageController(ImageCatalog catalog, Revocations revocations, Sharing sharing, BaseUrls baseUrls) {
+        this.catalog = catalog;
+        this.revocations = revocations;
+        this.sharing = sharing;
+        this.baseUrls = baseUrls;
+    }
+
+    @GetMapping("/api/v1/images")
+    ImagePage list(@RequestParam(required = false) String distro,
+            @RequestParam(required = false) String profile,
+            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String cursor) {
+        return catalog.list(Caller.current(), distro, profile, limit, cursor);
+    }
+
+    @GetMapping("/api/v1/images/{name}")
+    ImageView get(@PathVariable String name, HttpServletRequest request) {
+        return catalog.view(Caller.current(), name, baseUrls.of(request));
+    }
+
+    /** The stored envelope, byte for byte. */
+    @GetMapping("/api/v1/images/{name}/provenance")
+    ResponseEntity<String> provenance(@PathVariable String name) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(catalog.provenance(Caller.current(), name));
+    }
+
+    /** A redirect to a presigned URL that is never cached: it expires within minutes. */
+    @GetMapping("/api/v1/images/{name}/artifacts/{format}")
+    ResponseEntity<Void> download(@PathVariable String name, @PathVariable String format) {
+        return ResponseEntity.status(HttpStatus.FOUND)
+                .location(URI.create(catalog.downloadUrl(Caller.current(), name, format)))
+                .cacheControl(CacheControl.noStore())
+                .build();
+    }
+
+    @GetMapping("/api/v1/images/{name}/artifacts/{format}/sha256")
+    ResponseEntity<String> checksum(@PathVariable String name, @PathVariable String format) {
+        return ResponseEntity.ok().contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
+                .body(catalog.checksumLine(Caller.current(), name, format));
+    }
+
+    @PostMapping("/api/v1/images/{name}/revoke")
+    ImageView revoke(@PathVariable String name, @RequestBody RevokeRequest body, HttpServletRequest request) {
+        return revocations.revoke(Caller.current(), name, body, baseUrls.of(request));
+    }
+
+    @PutMapping("/api/v1/images/{name}/shared")
+    ImageView share(@PathVariable String name, @RequestBody ShareRequest body, HttpServletRequest request) {
+        return sharing.share(Caller.current(), name, body, baseUrls.of(request));
+    }
+}
