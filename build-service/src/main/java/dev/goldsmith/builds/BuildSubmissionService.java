@@ -7,6 +7,8 @@ import dev.goldsmith.builds.persistence.BuildRepository;
 import dev.goldsmith.problems.ApiException;
 import dev.goldsmith.queue.QueueNotifier;
 import dev.goldsmith.security.Caller;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -35,10 +37,11 @@ public class BuildSubmissionService {
     private final TransactionTemplate transactions;
     private final GoldsmithProperties properties;
     private final Clock clock;
+    private final Counter cacheHits;
 
     public BuildSubmissionService(BuildRequestValidator validator, BuildRepository builds, BuildViews views,
             JdbcClient jdbc, QueueNotifier queue, TransactionTemplate transactions, GoldsmithProperties properties,
-            Clock clock) {
+            Clock clock, MeterRegistry meters) {
         this.validator = validator;
         this.builds = builds;
         this.views = views;
@@ -47,6 +50,9 @@ public class BuildSubmissionService {
         this.transactions = transactions;
         this.properties = properties;
         this.clock = clock;
+        this.cacheHits = Counter.builder("goldsmith.builds.cache.hits")
+                .description("Submissions answered with an earlier succeeded build of the same inputs")
+                .register(meters);
     }
 
     public Submission submit(Caller caller, BuildRequest request, String idempotencyKey) {
@@ -68,6 +74,9 @@ public class BuildSubmissionService {
         }
         // The view is read after commit, so the NOTIFY has already woken the claimers.
         BuildEntity build = builds.findById(outcome.buildId()).orElseThrow();
+        if (outcome.cached()) {
+            cacheHits.increment();
+        }
         return new Submission(outcome.cached() ? views.cached(build) : views.of(build), outcome.created());
     }
 

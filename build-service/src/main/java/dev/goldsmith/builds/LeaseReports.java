@@ -14,7 +14,9 @@ import dev.goldsmith.problems.FieldViolation;
 import dev.goldsmith.queue.LeaseContext;
 import dev.goldsmith.queue.Leases;
 import dev.goldsmith.queue.QueueNotifier;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,7 +74,13 @@ public class LeaseReports {
         }
         LeaseContext lease = leases.require(leaseId, worker);
         String detail = report.detail() == null ? null : scrubber(lease).scrub(bounded(report.detail(), MAX_TEXT));
-        records.saveStage(lease.buildId(), lease.attempt(), stage, report.status(), detail);
+        records.saveStage(lease.buildId(), lease.attempt(), stage, report.status(), detail)
+                .ifPresent(took -> Timer.builder("goldsmith.stage.duration")
+                        .description("How long each pipeline stage took, by outcome")
+                        .tags("stage", stage, "status", report.status())
+                        .publishPercentileHistogram()
+                        .register(meters)
+                        .record(took));
     }
 
     @Transactional
@@ -115,7 +123,8 @@ public class LeaseReports {
         }
         records.closeOpenStages(lease.buildId(), lease.attempt(), status.equals("SUCCEEDED") ? "SUCCEEDED" : "FAILED",
                 "build ended " + status);
-        meters.counter("goldsmith.builds.completed", "outcome", status).increment();
+        Counter.builder("goldsmith.builds.completed").description("Build attempts ended, by the status they left")
+                .tag("outcome", status).register(meters).increment();
         return status;
     }
 

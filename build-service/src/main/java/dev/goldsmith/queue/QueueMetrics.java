@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -20,6 +22,7 @@ import org.springframework.stereotype.Component;
 @Component
 class QueueMetrics {
 
+    private static final Logger log = LoggerFactory.getLogger(QueueMetrics.class);
     private static final List<String> STATUSES = List.of("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED");
     private static final List<String> ACCELS = List.of("kvm", "tcg");
 
@@ -57,7 +60,7 @@ class QueueMetrics {
                     .query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2))).list()
                     .forEach(e -> workers.computeIfAbsent(e.getKey(), a -> new AtomicLong()).set(e.getValue()));
         } catch (RuntimeException e) {
-            // The database may be briefly unreachable; the next refresh catches up.
+            log.debug("metrics refresh skipped, the next one catches up: {}", e.getMessage());
         }
     }
 }

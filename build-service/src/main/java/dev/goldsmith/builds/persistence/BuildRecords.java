@@ -83,10 +83,14 @@ public class BuildRecords {
                 .update();
     }
 
-    /** Records a stage start ({@code RUNNING}) or end; an end without a start counts as starting now. */
-    public void saveStage(UUID buildId, int attempt, String stage, String status, String detail) {
+    /**
+     * Records a stage start ({@code RUNNING}) or end; an end without a start counts as starting now. Returns how
+     * long the stage took once it has ended.
+     */
+    public Optional<java.time.Duration> saveStage(UUID buildId, int attempt, String stage, String status,
+            String detail) {
         boolean running = status.equals("RUNNING");
-        jdbc.sql("""
+        return jdbc.sql("""
                         insert into build_stages (build_id, attempt, stage, status, started_at, finished_at, detail)
                         values (:build, :attempt, :stage, :status, now(), case when :running then null else now() end,
                                 :detail)
@@ -95,6 +99,7 @@ public class BuildRecords {
                                started_at = case when :running then now() else build_stages.started_at end,
                                finished_at = excluded.finished_at,
                                detail = coalesce(excluded.detail, build_stages.detail)
+                        returning (extract(epoch from finished_at - started_at) * 1000)::bigint
                         """)
                 .param("build", buildId)
                 .param("attempt", attempt)
@@ -102,7 +107,11 @@ public class BuildRecords {
                 .param("status", status)
                 .param("running", running)
                 .param("detail", detail)
-                .update();
+                .query((rs, n) -> {
+                    long millis = rs.getLong(1);
+                    return rs.wasNull() ? null : java.time.Duration.ofMillis(millis);
+                })
+                .optional();
     }
 
     public void closeOpenStages(UUID buildId, int attempt, String status, String detail) {

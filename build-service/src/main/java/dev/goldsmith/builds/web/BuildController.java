@@ -3,6 +3,7 @@ package dev.goldsmith.builds.web;
 import dev.goldsmith.api.BuildPage;
 import dev.goldsmith.api.BuildRequest;
 import dev.goldsmith.api.BuildView;
+import dev.goldsmith.api.JUnitReport;
 import dev.goldsmith.api.TestReport;
 import dev.goldsmith.builds.BuildCancellation;
 import dev.goldsmith.builds.BuildDefaults;
@@ -117,9 +118,16 @@ class BuildController {
         return queries.get(Caller.current(), id);
     }
 
-    @GetMapping("/api/v1/builds/{id}/tests")
+    @GetMapping(path = "/api/v1/builds/{id}/tests", produces = MediaType.APPLICATION_JSON_VALUE)
     TestReport tests(@PathVariable UUID id) {
         return queries.tests(Caller.current(), id);
+    }
+
+    /** The same checks as JUnit XML, for CI dashboards ({@code Accept: application/xml}). */
+    @GetMapping(path = "/api/v1/builds/{id}/tests", produces = MediaType.APPLICATION_XML_VALUE)
+    String testsAsJUnit(@PathVariable UUID id) {
+        Caller caller = Caller.current();
+        return JUnitReport.render(queries.get(caller, id).tests(), queries.tests(caller, id).checks());
     }
 
     /** The stored log as text; with {@code follow=true} it keeps streaming until the build ends. */

@@ -108,6 +108,13 @@ final class Farm implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> callAccepting(String path, String token, String accept) throws IOException,
+            InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token).header("Accept", accept).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     JsonNode get(String path, String token) throws Exception {
         return JSON.readTree(call("GET", path, token, null).body());
     }

@@ -101,6 +101,10 @@ class PipelineEndToEndTest {
         assertThat(checks).contains("uefi-boot", "ssh-listening", "root-login-refused", "hostname",
                 "machine-id-present");
 
+        String junit = farm.callAccepting("/api/v1/builds/" + id + "/tests", builder, "application/xml").body();
+        assertThat(junit).startsWith("<?xml").contains("<testsuite name=\"tiny\" tests=\"" + checks.size()
+                + "\" failures=\"0\"", "<testcase classname=\"goldsmith.smoke.tiny\" name=\"uefi-boot\"");
+
         String log = farm.call("GET", "/api/v1/builds/" + id + "/logs", builder, null).body();
         assertThat(log).contains("Install completed successfully", "KLDLOADSEED").doesNotContain(PASSWORD);
         assertThat(Files.readString(dir.resolve("control-plane.log"))).doesNotContain(PASSWORD);
