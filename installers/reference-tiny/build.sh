@@ -207,7 +207,7 @@ LOCK_CONTENT=$(
 
 # ------------------------------------------------------------ build key
 input_files() {
-    (cd "$HERE" && find build.sh packages.txt modules.txt installer target -type f -o -type l | LC_ALL=C sort)
+    (cd "$HERE" && find build.sh packages.txt modules.txt installer system -type f -o -type l | LC_ALL=C sort)
 }
 KEY=$(
     {
@@ -434,7 +434,7 @@ make_base "$ROOT"
 install_elf "$ROOT" /usr/sbin/dropbear /usr/sbin/dropbear /sbin/dropbear
 install_elf "$ROOT" /usr/bin/dropbearkey /usr/bin/dropbearkey
 install_elf "$ROOT" /usr/bin/dbclient /usr/bin/dbclient
-cp -a "$HERE/target/rootfs/." "$ROOT/"
+cp -a "$HERE/system/rootfs/." "$ROOT/"
 chown -R 0:0 "$ROOT"
 find "$ROOT/etc" -type f -exec chmod 0644 {} +
 chmod 0755 "$ROOT"/etc/init.d/* "$ROOT/etc/udhcpc/default.script" "$ROOT/etc/acpi/PWRF/00000080" "$ROOT/usr/bin/sudo"
@@ -454,12 +454,12 @@ echo "$LOCK_CONTENT" >"$ROOT/etc/reference-tiny/packages.lock"
 # --- installed system: initramfs + unified kernel image
 TINIT=$W/target-initramfs
 make_base "$TINIT"
-install -m 0755 "$HERE/target/initramfs-init" "$TINIT/init"
+install -m 0755 "$HERE/system/initramfs-init" "$TINIT/init"
 install_modules "$TINIT"
 mkdir -p "$TINIT/newroot"
 make_cpio "$TINIT" "$W/target-initramfs.cpio"
-sed "s/@ROOT_LABEL@/$ROOT_LABEL/" "$HERE/target/cmdline" | tr -d '\n' >"$W/target.cmdline"
-make_uki "$W/target.efi" "$W/target.cmdline" "$HERE/target/rootfs/etc/os-release" "$W/target-initramfs.cpio"
+sed "s/@ROOT_LABEL@/$ROOT_LABEL/" "$HERE/system/cmdline" | tr -d '\n' >"$W/target.cmdline"
+make_uki "$W/target.efi" "$W/target.cmdline" "$HERE/system/rootfs/etc/os-release" "$W/target-initramfs.cpio"
 log "installed system: boot image $(($(stat -c %s "$W/target.efi") / 1024)) KiB, root $(du -sk "$ROOT" | cut -f1) KiB"
 
 # --- installer: initramfs + unified kernel image
