@@ -124,6 +124,7 @@ class PipelineEndToEndTest {
         assertThat(qemuImgInfo(images.resolve(name + ".vmdk"))).contains("\"create-type\": \"streamOptimized\"");
         assertThat(qemuImgInfo(images.resolve(name + ".qcow2"))).contains("\"format\": \"qcow2\"");
         assertThat(qemuImgInfo(images.resolve(name + ".raw"))).contains("\"format\": \"raw\"");
+        assertThat(qemuImgInfo(images.resolve(name + ".vhd"))).contains("\"format\": \"vpc\"");
         long vhdSize = Files.size(images.resolve(name + ".vhd"));
         assertThat((vhdSize - 512) % (1024 * 1024)).as("fixed vhd = whole MiB of data + 512-byte footer").isZero();
         assertThat(ovaMembers(images.resolve(name + ".ova")))
