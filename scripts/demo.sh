@@ -55,9 +55,16 @@ build=$(curl -fs -X POST "$url/api/v1/builds" -H "Authorization: Bearer $builder
       \"source\": {\"repository\": \"https://git.example.com/goldsmith-demo.git\", \"commit\": \"$commit\"}}")
 id=$(echo "$build" | sed -E 's/.*"id":"([^"]+)".*/\1/')
 echo "   build $id — following its log:"
-curl -fsN "$url/api/v1/builds/$id/logs?follow=true" -H "Authorization: Bearer $builder_token" | sed 's/^/   | /'
+curl -fsN "$url/api/v1/builds/$id/logs?follow=true" -H "Authorization: Bearer $builder_token" | sed 's/^/   | /' || true
+while curl -fs "$url/api/v1/builds/$id" -H "Authorization: Bearer $builder_token" | grep -qE '"status":"(QUEUED|RUNNING)"'; do
+    sleep 2
+done
 echo
 curl -fs "$url/api/v1/builds/$id" -H "Authorization: Bearer $builder_token"
+echo
+name=$(curl -fs "$url/api/v1/builds/$id" -H "Authorization: Bearer $builder_token" | sed -E 's/.*"imageName":"([^"]+)".*/\1/')
+echo "== image $name:"
+curl -fs "$url/api/v1/images/$name" -H "Authorization: Bearer $builder_token"
 echo
 echo "== done. Control plane: $url   admin token: $GOLDSMITH_ADMIN_TOKEN   builder token: $builder_token"
 echo "   Images are in the embedded S3 folder $GOLDSMITH_DATA_DIR/s3. Ctrl-C stops everything."

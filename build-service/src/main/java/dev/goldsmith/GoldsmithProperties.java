@@ -103,12 +103,17 @@ public record GoldsmithProperties(
     public record Provenance(Path privateKeyFile, @DefaultValue("https://goldsmith.dev/farm") String farmId) {
     }
 
-    /** Abuse limits on request and log sizes. */
+    /**
+     * Abuse limits on request and log sizes, and per team: how many builds may be queued or running at once, and
+     * how many new builds may be submitted within any minute (counted in the database, so across replicas).
+     */
     public record Limits(
             @DefaultValue("64KB") DataSize maxBodySize,
             @DefaultValue("4MB") DataSize maxWorkerBodySize,
             @DefaultValue("64") int maxAnswerKeys,
             @DefaultValue("1000") int maxLogLinesPerChunk,
-            @DefaultValue("8KB") DataSize maxLogLineSize) {
+            @DefaultValue("8KB") DataSize maxLogLineSize,
+            @DefaultValue("20") int teamConcurrentBuilds,
+            @DefaultValue("60") int teamSubmissionsPerMinute) {
     }
 }

@@ -57,6 +57,19 @@ class ObjectStore implements AutoCloseable {
         return bucket;
     }
 
+    /** Whether the bucket is there; false also when the store does not answer within {@code timeout}. */
+    boolean bucketReachable(java.time.Duration timeout) {
+        try {
+            return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).region(region).build())
+                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     void ensureBucket() {
         boolean exists = call(() -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).region(region).build()));
         if (!exists) {

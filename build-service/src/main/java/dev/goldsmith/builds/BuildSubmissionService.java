@@ -30,6 +30,7 @@ public class BuildSubmissionService {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final BuildRequestValidator validator;
+    private final SubmissionLimits limits;
     private final BuildRepository builds;
     private final BuildViews views;
     private final JdbcClient jdbc;
@@ -39,10 +40,11 @@ public class BuildSubmissionService {
     private final Clock clock;
     private final Counter cacheHits;
 
-    public BuildSubmissionService(BuildRequestValidator validator, BuildRepository builds, BuildViews views,
-            JdbcClient jdbc, QueueNotifier queue, TransactionTemplate transactions, GoldsmithProperties properties,
-            Clock clock, MeterRegistry meters) {
+    public BuildSubmissionService(BuildRequestValidator validator, SubmissionLimits limits, BuildRepository builds,
+            BuildViews views, JdbcClient jdbc, QueueNotifier queue, TransactionTemplate transactions,
+            GoldsmithProperties properties, Clock clock, MeterRegistry meters) {
         this.validator = validator;
+        this.limits = limits;
         this.builds = builds;
         this.views = views;
         this.jdbc = jdbc;
@@ -99,6 +101,7 @@ public class BuildSubmissionService {
                 return new Outcome(hit.get().getId(), true, false);
             }
         }
+        limits.admit(caller.team());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String imageName = reserveImageName(valid, LocalDate.ofInstant(now, ZoneOffset.UTC));
         BuildEntity build = new BuildEntity(UUID.randomUUID(), caller.team(), valid.distro(), valid.profile(),

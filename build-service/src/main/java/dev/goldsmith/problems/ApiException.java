@@ -1,9 +1,11 @@
 package dev.goldsmith.problems;
 
 import dev.goldsmith.api.Problem;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 
 /** An error the API reports as RFC 9457 problem+json with a stable {@code type}. */
@@ -13,13 +15,26 @@ public class ApiException extends RuntimeException {
     private final String type;
     private final String title;
     private final Map<String, Object> properties;
+    private final Duration retryAfter;
 
     public ApiException(HttpStatus status, String type, String title, String detail, Map<String, Object> properties) {
+        this(status, type, title, detail, properties, null);
+    }
+
+    private ApiException(HttpStatus status, String type, String title, String detail, Map<String, Object> properties,
+            Duration retryAfter) {
         super(detail);
         this.status = status;
         this.type = type;
         this.title = title;
         this.properties = new LinkedHashMap<>(properties);
+        this.retryAfter = retryAfter;
+    }
+
+    /** The caller's team is over a limit; the same request may succeed after {@code retryAfter}. */
+    public static ApiException rateLimited(String detail, Duration retryAfter) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, Problem.RATE_LIMITED, "Too many requests", detail,
+                Map.of("retryable", true), retryAfter);
     }
 
     public static ApiException invalid(List<FieldViolation> violations) {
@@ -81,5 +96,10 @@ public class ApiException extends RuntimeException {
 
     public Map<String, Object> properties() {
         return properties;
+    }
+
+    /** When to try again ({@code Retry-After}), if the problem says. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 }

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -43,7 +44,11 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         problem.setType(URI.create(e.type()));
         problem.setTitle(e.title());
         e.properties().forEach(problem::setProperty);
-        return ResponseEntity.status(e.status()).body(problem);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.status());
+        // Whole seconds, rounded up: a client that waits exactly this long is past the limit.
+        e.retryAfter().ifPresent(wait -> response.header(HttpHeaders.RETRY_AFTER,
+                Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
+        return response.body(problem);
     }
 
     @ExceptionHandler({CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
@@ -58,6 +63,13 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> badParameter(MethodArgumentTypeMismatchException e) {
         throw ApiException.invalid(e.getName(), "is not a valid value");
+    }
+
+    /** A query parameter that is not percent-encoded UTF-8: Tomcat refuses to decode it. */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException e) {
+        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST,
+                "A query parameter is not valid percent-encoded UTF-8."));
     }
 
     @ExceptionHandler(Exception.class)

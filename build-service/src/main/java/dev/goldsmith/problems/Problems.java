@@ -27,6 +27,7 @@ public class Problems {
             Map.entry(413, Problem.TOO_LARGE),
             Map.entry(415, Problem.UNSUPPORTED_MEDIA_TYPE),
             Map.entry(422, Problem.VALIDATION),
+            Map.entry(429, Problem.RATE_LIMITED),
             Map.entry(503, Problem.UNAVAILABLE));
 
     private final JsonMapper json;

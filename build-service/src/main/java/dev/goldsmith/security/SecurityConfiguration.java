@@ -17,7 +17,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 
 /**
  * Who may call what. Reads are open to every human role; submitting and cancelling need builder; promotion,
- * revocation and sharing of images need promoter; tokens need admin; the worker protocol needs a worker token,
+ * revocation and sharing of images need promoter; tokens and the audit log need admin; the worker protocol needs a worker token,
  * whose lease checks happen in the lease service. Team checks (whose builds, images and channels) happen in the
  * services. The provenance public key is open to anyone.
  */
@@ -52,6 +52,7 @@ public class SecurityConfiguration {
                         .requestMatchers(PUT, "/api/v1/images/*/shared").hasAnyRole("PROMOTER", "ADMIN")
                         .requestMatchers(PUT, "/api/v1/channels/**").hasAnyRole("PROMOTER", "ADMIN")
                         .requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole("ADMIN")
+                        .requestMatchers(GET, "/api/v1/audit").hasRole("ADMIN")
                         .requestMatchers("/api/v1/workers", "/api/v1/workers/**", "/api/v1/leases/**").hasRole("WORKER")
                         .requestMatchers("/actuator/**").hasRole("ADMIN")
                         .anyRequest().denyAll());

@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Issues bearer tokens and resolves them; only a token's SHA-256 is ever stored. */
 @Service
@@ -85,13 +87,38 @@ public class TokenService {
         return caller;
     }
 
+    /**
+     * Revokes a token; this replica stops trusting it at once, the others within the token cache TTL. Revoking a
+     * revoked token changes nothing. Answers the token's team, or empty when there is no such token.
+     */
+    @Transactional
+    public Optional<String> revoke(UUID tokenId) {
+        Optional<TokenEntity> token = tokens.findById(tokenId);
+        token.ifPresent(t -> {
+            t.revoke(Instant.now());
+            evict(tokenId);
+            // A request resolving the token before the commit could have cached it again.
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    evict(tokenId);
+                }
+            });
+        });
+        return token.map(TokenEntity::getTeam);
+    }
+
+    private void evict(UUID tokenId) {
+        cache.values().removeIf(cached -> cached.caller().tokenId().equals(tokenId));
+    }
+
     /** Binds a worker token to the worker that registered with it; a bound token keeps its worker. */
     @Transactional
     public UUID bindWorker(UUID tokenId, UUID workerId) {
         TokenEntity token = tokens.findById(tokenId).orElseThrow();
         if (token.getWorkerId() == null) {
             token.bindWorker(workerId);
-            cache.values().removeIf(cached -> cached.caller().tokenId().equals(tokenId));
+            evict(tokenId);
         }
         return token.getWorkerId();
     }

@@ -55,6 +55,9 @@ class AuthorizationMatrixTest extends ServiceTest {
                 new Endpoint("GET", "/api/v1/provenance/public-key",
                         Set.of("none", "reader", "builder", "promoter", "admin", "worker")),
                 new Endpoint("POST", "/api/v1/tokens", Set.of("admin")),
+                // An unknown token: allowed callers get 404, so nothing is revoked.
+                new Endpoint("POST", "/api/v1/tokens/" + UUID.randomUUID() + "/revoke", Set.of("admin")),
+                new Endpoint("GET", "/api/v1/audit", Set.of("admin")),
                 new Endpoint("POST", "/api/v1/workers", Set.of("worker")),
                 new Endpoint("POST", "/api/v1/workers/" + worker.id() + "/claim?wait=PT0S", Set.of("worker")),
                 new Endpoint("POST", "/api/v1/leases/" + lease + "/heartbeat", Set.of("worker")),

@@ -33,6 +33,10 @@ public final class Api {
         return new Api("http://127.0.0.1:" + port, token);
     }
 
+    public String token() {
+        return token;
+    }
+
     public Api as(String otherToken) {
         return new Api(base, otherToken);
     }
@@ -88,7 +92,7 @@ public final class Api {
         try {
             HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers().firstValue("Location").orElse(null), response.body());
+                    response.headers().firstValue("Location").orElse(null), response.body(), response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -98,7 +102,12 @@ public final class Api {
     }
 
     /** A reply: status, content type and body (parsed on demand). */
-    public record Response(int status, String contentType, String location, String body) {
+    public record Response(int status, String contentType, String location, String body,
+            java.net.http.HttpHeaders headers) {
+
+        public java.util.Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
 
         public JsonNode json() {
             return JSON.readTree(body);

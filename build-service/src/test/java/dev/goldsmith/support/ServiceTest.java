@@ -52,6 +52,9 @@ public abstract class ServiceTest {
         registry.add("goldsmith.queue.claim-wait", () -> "5s");
         // S3's smallest part, so a test file spans two parts at a little over 5 MiB.
         registry.add("goldsmith.artifacts.part-size", () -> "5MB");
+        // Tests share teams and submit in bursts; SubmissionLimitsTest runs an instance with small limits.
+        registry.add("goldsmith.limits.team-concurrent-builds", () -> "100000");
+        registry.add("goldsmith.limits.team-submissions-per-minute", () -> "100000");
     }
 
     private static Path tempDir() {

@@ -15,6 +15,8 @@ public final class Problem {
     public static final String TOO_LARGE = BASE + "payload-too-large";
     public static final String UNSUPPORTED_MEDIA_TYPE = BASE + "unsupported-media-type";
     public static final String METHOD_NOT_ALLOWED = BASE + "method-not-allowed";
+    /** The team is over a submission limit; retry after the {@code Retry-After} header's seconds. */
+    public static final String RATE_LIMITED = BASE + "rate-limited";
     public static final String UNAVAILABLE = BASE + "service-unavailable";
     public static final String INTERNAL = BASE + "internal";
 

@@ -75,4 +75,10 @@ public class TokenEntity {
     public boolean isRevoked() {
         return revokedAt != null;
     }
+
+    public void revoke(Instant at) {
+        if (revokedAt == null) {
+            revokedAt = at;
+        }
+    }
 }

@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -71,5 +73,14 @@ class TokenController {
         Caller caller = Caller.current();
         audit.record(caller.actor(), caller.team(), "token.issue", "token:" + issued.id(), "team=" + team + " roles=" + issued.roles());
         return issued;
+    }
+
+    @PostMapping("/api/v1/tokens/{id}/revoke")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Transactional
+    void revoke(@PathVariable UUID id) {
+        String team = tokens.revoke(id).orElseThrow(() -> ApiException.notFound("There is no token " + id + "."));
+        Caller caller = Caller.current();
+        audit.record(caller.actor(), caller.team(), "token.revoke", "token:" + id, "team=" + team);
     }
 }
