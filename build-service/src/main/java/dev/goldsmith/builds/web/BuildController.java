@@ -13,10 +13,10 @@ import dev.goldsmith.builds.BuildQueries;
 import dev.goldsmith.builds.BuildSubmissionService;
 import dev.goldsmith.builds.Submission;
 import dev.goldsmith.problems.ApiException;
+import dev.goldsmith.problems.QueryParameters;
 import dev.goldsmith.security.Caller;
 import java.net.URI;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -68,7 +68,7 @@ class BuildController {
             @RequestParam(required = false) String profile,
             @RequestParam(required = false) String label,
             @RequestParam(required = false) String since,
-            @RequestParam(required = false) Integer limit,
+            @RequestParam(required = false) String limit,
             @RequestParam(required = false) String cursor) {
         Caller caller = Caller.current();
         if (status != null && !STATUSES.contains(status)) {
@@ -90,18 +90,8 @@ class BuildController {
                 throw ApiException.invalid("label", "must be key or key=value as in a build's labels");
             }
         }
-        Instant sinceInstant = null;
-        if (since != null) {
-            try {
-                sinceInstant = Instant.parse(since);
-            } catch (DateTimeParseException e) {
-                throw ApiException.invalid("since", "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
-            }
-        }
-        int pageSize = limit == null ? 50 : limit;
-        if (pageSize < 1 || pageSize > 200) {
-            throw ApiException.invalid("limit", "must be between 1 and 200");
-        }
+        Instant sinceInstant = QueryParameters.since(since);
+        int pageSize = QueryParameters.limit(limit);
         var after = cursor == null ? null : BuildQueries.decodeCursor(cursor);
         return queries.history(new BuildHistoryQuery(caller.isAdmin() ? null : caller.team(), status, distro, profile,
                 labelKey, labelValue, sinceInstant, pageSize, after));
