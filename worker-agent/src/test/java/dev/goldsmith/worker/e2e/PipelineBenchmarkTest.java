@@ -1,5 +1,7 @@
 package dev.goldsmith.worker.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.api.WorkerRegistration;
 import dev.goldsmith.worker.protocol.ControlPlane;
@@ -71,9 +73,8 @@ class PipelineBenchmarkTest {
             farm.worker("bench-worker", farm.token("farm", "worker"), dir.resolve("work"), installers, Map.of());
             // Start the clock once the agent waits for work: its JVM start is not the farm's overhead.
             Path workerLog = dir.resolve("bench-worker.log");
-            while (!Files.exists(workerLog) || !Files.readString(workerLog).contains("registered as worker")) {
-                Thread.sleep(100);
-            }
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.exists(workerLog) && Files.readString(workerLog).contains("registered as worker"));
             Instant submitted = Instant.now();
             var response = farm.call("POST", "/api/v1/builds", builder, Map.of("distro", "debian", "profile", "core",
                     "installer", "reference-tiny", "formats", List.of("qcow2", "vmdk"), "force", true,

@@ -1,6 +1,7 @@
 package dev.goldsmith.worker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.goldsmith.worker.vm.Commands;
 import java.io.InputStream;
@@ -187,16 +188,12 @@ class PipelineEndToEndTest {
         String first = submit(List.of("qcow2"), "pair-one", List.of("pair"));
         String second = submit(List.of("qcow2"), "pair-two", List.of("pair"));
 
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        long concurrentVms = 0;
-        while (concurrentVms < 2 && System.nanoTime() < deadline) {
-            concurrentVms = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system")
-                            && c.contains(workDir.toString())).orElse(false))
-                    .count();
-            Thread.sleep(200);
-        }
-        assertThat(concurrentVms).as("both slots had a VM running at once").isEqualTo(2);
+        // Both slots had a VM running at once.
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> ProcessHandle.allProcesses()
+                        .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system")
+                                && c.contains(workDir.toString())).orElse(false))
+                        .count() == 2);
         for (String id : List.of(first, second)) {
             JsonNode build = farm.awaitEnd(id, builder, BUILD_TIMEOUT);
             assertThat(build.get("status").asString()).as(build.toString()).isEqualTo("SUCCEEDED");
@@ -227,19 +224,13 @@ class PipelineEndToEndTest {
                 .contains("Install failed:");
     }
 
-    private ProcessHandle awaitInstallerVm(Path workDir, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            var vm = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system")
-                            && c.contains(workDir.toString()) && c.contains("-install")).orElse(false))
-                    .findFirst();
-            if (vm.isPresent()) {
-                return vm.get();
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no installer VM started under " + workDir);
+    private ProcessHandle awaitInstallerVm(Path workDir, Duration timeout) {
+        return await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .until(() -> ProcessHandle.allProcesses()
+                        .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system")
+                                && c.contains(workDir.toString()) && c.contains("-install")).orElse(false))
+                        .findFirst(), java.util.Optional::isPresent)
+                .get();
     }
 
     private Path objectDir(String imageName) throws Exception {
