@@ -11,8 +11,8 @@ export GOLDSMITH_DATA_DIR="${GOLDSMITH_DATA_DIR:-$HOME/.goldsmith}"
 export GOLDSMITH_ADMIN_TOKEN="${GOLDSMITH_ADMIN_TOKEN:-demo-admin-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 export SERVER_PORT="${SERVER_PORT:-8080}"
 url="http://127.0.0.1:$SERVER_PORT"
-cp_jar=build-service/target/build-service-0.1.0-SNAPSHOT-exec.jar
-worker_jar=worker-agent/target/worker-agent-0.1.0-SNAPSHOT-exec.jar
+cp_jar="build-service/target/build-service-0.1.0-SNAPSHOT-exec.jar"
+worker_jar="worker-agent/target/worker-agent-0.1.0-SNAPSHOT-exec.jar"
 
 if [ ! -f "$cp_jar" ] || [ ! -f "$worker_jar" ] || \
    [ -n "$(find openapi/src db/src build-service/src worker-agent/src -newer "$worker_jar" -print -quit)" ]; then
@@ -20,7 +20,7 @@ if [ ! -f "$cp_jar" ] || [ ! -f "$worker_jar" ] || \
     mvn -B -ntp -q install -DskipTests
 fi
 mkdir -p "$GOLDSMITH_DATA_DIR/installers" "$GOLDSMITH_DATA_DIR/logs"
-echo "== building the reference-tiny installer medium (cached)"
+echo "== building the reference-tiny installer medium (cached); the control plane registers it at start-up"
 installers/reference-tiny/build.sh "$GOLDSMITH_DATA_DIR/installers" >/dev/null
 
 pids=()
@@ -41,31 +41,54 @@ builder_token=$(token platform builder)
 
 echo "== starting a worker agent (logs: $GOLDSMITH_DATA_DIR/logs/worker.log)"
 GOLDSMITH_URL="$url" GOLDSMITH_WORKER_TOKEN="$worker_token" GOLDSMITH_WORK_DIR="$GOLDSMITH_DATA_DIR/worker" \
-GOLDSMITH_INSTALLER_DIR="$GOLDSMITH_DATA_DIR/installers" GOLDSMITH_WORKER_NAME="demo-worker" \
+GOLDSMITH_WORKER_CACHE_DIR="$GOLDSMITH_DATA_DIR/worker-cache" GOLDSMITH_WORKER_NAME="demo-worker" \
     "$JAVA_HOME/bin/java" -jar "$worker_jar" >"$GOLDSMITH_DATA_DIR/logs/worker.log" 2>&1 &
 pids+=($!)
 
 commit=$(git rev-parse HEAD 2>/dev/null || echo 0000000000000000000000000000000000000000)
-echo "== submitting a build (reference-tiny, qcow2 + vmdk + vhd)"
+echo "== submitting a build (reference-tiny, qcow2 + vmdk + vhd, promoted into channel 'demo' on success)"
 build=$(curl -fs -X POST "$url/api/v1/builds" -H "Authorization: Bearer $builder_token" \
     -H 'Content-Type: application/json' -d "{
       \"distro\": \"debian\", \"profile\": \"core\", \"installer\": \"reference-tiny\",
       \"answers\": {\"KLDLOAD_HOSTNAME\": \"golden-demo\", \"KLDLOAD_USERNAME\": \"admin\"},
-      \"formats\": [\"qcow2\", \"vmdk\", \"vhd\"], \"force\": true,
+      \"formats\": [\"qcow2\", \"vmdk\", \"vhd\"], \"force\": true, \"channel\": \"demo\",
       \"source\": {\"repository\": \"https://git.example.com/goldsmith-demo.git\", \"commit\": \"$commit\"}}")
-id=$(echo "$build" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+id=$(jq -r .id <<<"$build")
 echo "   build $id — following its log:"
 curl -fsN "$url/api/v1/builds/$id/logs?follow=true" -H "Authorization: Bearer $builder_token" | sed 's/^/   | /' || true
 while curl -fs "$url/api/v1/builds/$id" -H "Authorization: Bearer $builder_token" | grep -qE '"status":"(QUEUED|RUNNING)"'; do
     sleep 2
 done
+view=$(curl -fs "$url/api/v1/builds/$id" -H "Authorization: Bearer $builder_token")
+if [ "$(jq -r .status <<<"$view")" != SUCCEEDED ]; then
+    echo "== build $id ended $(jq -r .status <<<"$view"): $(jq -c .failure <<<"$view")"
+    exit 1
+fi
+
+registry="$url/api/v1/registry/debian/core/demo"
+entry=$(curl -fs "$registry" -H "Authorization: Bearer $builder_token")
+name=$(jq -r .name <<<"$entry")
+link=$(jq -r .artifacts.qcow2.url <<<"$entry")
+sha=$(jq -r .artifacts.qcow2.sha256 <<<"$entry")
+work="$GOLDSMITH_DATA_DIR/demo/$name"
+mkdir -p "$work"
+curl -fsSL -o "$work/$name.qcow2" "$link"
+curl -fsS -H "Authorization: Bearer $builder_token" "$url/api/v1/images/$name/artifacts/qcow2/sha256" > "$work/$name.qcow2.sha256"
+checked=$(cd "$work" && sha256sum -c "$name.qcow2.sha256")
 echo
-curl -fs "$url/api/v1/builds/$id" -H "Authorization: Bearer $builder_token"
-echo
-name=$(curl -fs "$url/api/v1/builds/$id" -H "Authorization: Bearer $builder_token" | sed -E 's/.*"imageName":"([^"]+)".*/\1/')
-echo "== image $name:"
-curl -fs "$url/api/v1/images/$name" -H "Authorization: Bearer $builder_token"
+echo "== image      $name"
+echo "   registry   $registry   (channel 'demo' of team platform, what Terraform reads)"
+echo "   qcow2      $link"
+echo "   sha256     $sha   (download: $checked)"
+for format in vmdk vhd; do
+    printf '   %-10s %s\n' "$format" "$(jq -r ".artifacts.$format.sha256" <<<"$entry")"
+done
+"$here/verify-provenance.sh" "$url" "$builder_token" "$name" "$work" | sed 's/^/   /'
 echo
 echo "== done. Control plane: $url   admin token: $GOLDSMITH_ADMIN_TOKEN   builder token: $builder_token"
-echo "   Images are in the embedded S3 folder $GOLDSMITH_DATA_DIR/s3. Ctrl-C stops everything."
+echo "   Images are in the embedded S3 folder $GOLDSMITH_DATA_DIR/s3; the downloaded one in $work."
+if [ "${1:-}" = "--once" ]; then
+    exit 0
+fi
+echo "   Ctrl-C stops everything."
 wait

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the scripts: the JDK and Maven settings every Goldsmith command uses.
 export JAVA_HOME="${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export PATH="$JAVA_HOME/bin:$PATH"

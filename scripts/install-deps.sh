@@ -10,6 +10,7 @@ packages=(
     busybox-static cpio zstd binutils systemd-boot-efi # reference-tiny medium
     curl ca-certificates
     prometheus shellcheck jq   # deploy/verify.sh: promtool, script lint
+    rclone                     # tests: a standard S3 client reads the bucket layout
 )
 missing=()
 for p in "${packages[@]}"; do

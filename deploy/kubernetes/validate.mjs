@@ -243,6 +243,33 @@ for (const { doc, where } of workloads) {
 const env = (c) => new Map((c.env ?? []).map((e) => [e.name, e]));
 const configKeys = (doc, c) => new Set((c.envFrom ?? []).flatMap((f) =>
   Object.keys(find("ConfigMap", doc.metadata.namespace, f.configMapRef?.name)?.data ?? {})));
+// A container's setting: its own env value, else the first envFrom ConfigMap that has it.
+const settingOf = (doc, c, name) => env(c).get(name)?.value ?? find("ConfigMap", doc.metadata.namespace,
+  (c.envFrom ?? []).find((f) => name in (find("ConfigMap", doc.metadata.namespace, f.configMapRef?.name)?.data ?? {}))?.configMapRef?.name)?.data?.[name];
+// The mount a path lives on in a container: the one at the path itself or at its nearest parent.
+const mountHolding = (c, p) => (c.volumeMounts ?? [])
+  .filter((m) => { const t = m.mountPath.replace(/\/+$/, ""); return p === t || p.startsWith(`${t}/`); })
+  .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+// Kubernetes quantities (512Mi, 4Gi, 100G) and the agent's sizes (512M, 20G, 1T: binary units) in bytes.
+const UNITS = { "": 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+const quantity = (q) => {
+  const m = String(q ?? "").match(/^([0-9]+(?:\.[0-9]+)?)(|k|K|M|G|T|Ki|Mi|Gi|Ti)$/);
+  return m ? Number(m[1]) * UNITS[m[2]] : undefined;
+};
+const agentSize = (v) => {
+  const m = String(v ?? "").match(/^([1-9][0-9]{0,6})([MGT])$/);
+  return m ? Number(m[1]) * { M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[m[2]] : undefined;
+};
+
+// Pods are evicted when their emptyDirs outgrow the containers' ephemeral-storage limits.
+for (const { doc, where } of workloads) {
+  const pod = doc.spec.template.spec;
+  const limits = (pod.containers ?? []).map((c) => quantity(c.resources?.limits?.["ephemeral-storage"]));
+  if (limits.length === 0 || limits.some((l) => l === undefined)) continue;
+  const dirs = (pod.volumes ?? []).filter((v) => v.emptyDir && v.emptyDir.medium !== "Memory");
+  const total = dirs.reduce((sum, v) => sum + (quantity(v.emptyDir.sizeLimit) ?? Infinity), 0);
+  if (total > limits.reduce((a, b) => a + b, 0)) problem(where, `the emptyDirs (${dirs.map((v) => `${v.name} ${v.emptyDir.sizeLimit}`).join(", ")}) exceed the ephemeral-storage limit`);
+}
 
 const controlPlanes = byKind("Deployment").filter((o) => o.doc.metadata.name === "goldsmith-build-service");
 const workers = byKind("DaemonSet").filter((o) => o.doc.metadata.name === "goldsmith-worker");
@@ -266,6 +293,19 @@ for (const { doc, where } of controlPlanes) {
   for (const name of ["GOLDSMITH_DB_URL", "GOLDSMITH_S3_ENDPOINT", "GOLDSMITH_S3_BUCKET"]) {
     if (!settings.has(name) && !vars.has(name)) problem(where, `${name} is not set (an external database and store are needed for 2 replicas)`);
   }
+  // Reference installer media: GOLDSMITH_INSTALLER_DIR, a read-only volume of the service that an initContainer
+  // fills when it starts empty (an emptyDir).
+  const mediaDir = settingOf(doc, c, "GOLDSMITH_INSTALLER_DIR");
+  const media = mediaDir && (c.volumeMounts ?? []).find((m) => m.mountPath === mediaDir);
+  const mediaVolume = media && (pod.volumes ?? []).find((v) => v.name === media.name);
+  if (!mediaDir) problem(where, "GOLDSMITH_INSTALLER_DIR (the reference media it registers) is not set");
+  else if (!media) problem(where, `GOLDSMITH_INSTALLER_DIR ${mediaDir} is not a volume`);
+  else {
+    if (media.readOnly !== true) problem(where, "the reference media are only read: mount GOLDSMITH_INSTALLER_DIR readOnly");
+    if (mediaVolume?.emptyDir && !(pod.initContainers ?? []).some((i) => (i.volumeMounts ?? []).some((m) => m.name === media.name && !m.readOnly))) {
+      problem(where, `GOLDSMITH_INSTALLER_DIR is an emptyDir (${media.name}) that no initContainer fills`);
+    }
+  }
   const pdb = byKind("PodDisruptionBudget").some((p) => p.doc.metadata.namespace === doc.metadata.namespace
     && matches(p.doc.spec.selector?.matchLabels, doc.spec.template.metadata?.labels) && p.doc.spec.minAvailable >= 1);
   if (!pdb) problem(where, "needs a PodDisruptionBudget with minAvailable >= 1");
@@ -284,13 +324,32 @@ for (const { doc, where } of workers) {
   if (!kvm || volumes.get(kvm.name)?.hostPath?.path !== "/dev/kvm") problem(where, "must mount the node's /dev/kvm");
   const vars = env(c);
   const settings = configKeys(doc, c);
-  const setting = (name) => vars.get(name)?.value ?? find("ConfigMap", doc.metadata.namespace,
-    (c.envFrom ?? []).find((f) => name in (find("ConfigMap", doc.metadata.namespace, f.configMapRef?.name)?.data ?? {}))?.configMapRef?.name)?.data?.[name];
-  for (const name of ["GOLDSMITH_URL", "GOLDSMITH_SLOTS", "GOLDSMITH_WORK_DIR", "GOLDSMITH_INSTALLER_DIR"]) {
+  const setting = (name) => settingOf(doc, c, name);
+  for (const name of ["GOLDSMITH_URL", "GOLDSMITH_SLOTS", "GOLDSMITH_WORK_DIR"]) {
     if (!settings.has(name) && !vars.has(name)) problem(where, `${name} is not set`);
   }
   if (!mountOf(setting("GOLDSMITH_WORK_DIR"))) problem(where, "the work dir must be a volume");
-  if (!mountOf(setting("GOLDSMITH_INSTALLER_DIR"))) problem(where, "the installer dir must be a volume");
+  // Installer media: none on the node; fetched by digest into a writable cache volume that holds the cache size.
+  if (settings.has("GOLDSMITH_INSTALLER_DIR") || vars.has("GOLDSMITH_INSTALLER_DIR")) {
+    problem(where, "GOLDSMITH_INSTALLER_DIR is set, but workers no longer read it (media come from the control plane)");
+  }
+  for (const v of volumes.values()) {
+    if (v.hostPath && v.hostPath.path !== "/dev/kvm") problem(where, `volume ${v.name}: no hostPath but /dev/kvm (installer media come from the control plane)`);
+  }
+  const cacheDir = setting("GOLDSMITH_WORKER_CACHE_DIR") ?? `${(setting("GOLDSMITH_WORK_DIR") ?? "/var/lib/goldsmith-worker").replace(/\/+$/, "")}/cache`;
+  const cache = mountHolding(c, cacheDir);
+  const cacheVolume = cache && volumes.get(cache.name);
+  const cacheSize = setting("GOLDSMITH_WORKER_CACHE_SIZE") ?? "20G";
+  if (cacheDir.includes(",")) problem(where, "GOLDSMITH_WORKER_CACHE_DIR must not contain a comma");
+  if (agentSize(cacheSize) === undefined) problem(where, `GOLDSMITH_WORKER_CACHE_SIZE ${cacheSize} is not like 512M, 20G or 1T`);
+  if (!cache || !cacheVolume) problem(where, `the media cache ${cacheDir} (GOLDSMITH_WORKER_CACHE_DIR) is on no volume`);
+  else if (cache.readOnly) problem(where, `the media cache ${cacheDir} (GOLDSMITH_WORKER_CACHE_DIR) is on a read-only mount`);
+  else if (cacheVolume.emptyDir && cache.mountPath === cacheDir && agentSize(cacheSize) !== undefined) {
+    const limit = quantity(cacheVolume.emptyDir.sizeLimit);
+    if (limit === undefined || limit < agentSize(cacheSize)) {
+      problem(where, `the media cache volume ${cache.name} (sizeLimit ${cacheVolume.emptyDir.sizeLimit ?? "none"}) must hold GOLDSMITH_WORKER_CACHE_SIZE ${cacheSize}`);
+    }
+  }
   // The control plane's address: a Service of these manifests, on one of its ports.
   const cpUrl = setting("GOLDSMITH_URL");
   const m = (cpUrl ?? "").match(/^https?:\/\/([a-z0-9-]+)(?:\.([a-z0-9-]+))?(?:\.svc(?:\.[a-z0-9.-]+)?)?(?::([0-9]+))?\/?$/);

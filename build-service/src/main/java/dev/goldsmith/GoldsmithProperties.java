@@ -2,7 +2,6 @@ package dev.goldsmith;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -11,11 +10,14 @@ import org.springframework.util.unit.DataSize;
  * Every {@code goldsmith.*} setting of the control plane; each also reads from its environment form
  * ({@code GOLDSMITH_LEASE_TTL} for {@code goldsmith.lease-ttl}). {@code publicUrl} is where clients reach the
  * control plane (behind a proxy, say); it roots the URLs in provenance and in registry answers, which otherwise
- * take the request's own base URL.
+ * take the request's own base URL. {@code installerDir} ({@code GOLDSMITH_INSTALLER_DIR}, default
+ * {@code <dataDir>/installers}) holds the reference installer media ({@code <name>.img} or {@code .iso}) that are
+ * registered at start-up.
  */
 @ConfigurationProperties("goldsmith")
 public record GoldsmithProperties(
         Path dataDir,
+        Path installerDir,
         String adminToken,
         String publicUrl,
         @DefaultValue Db db,
@@ -28,7 +30,13 @@ public record GoldsmithProperties(
         @DefaultValue Security security,
         @DefaultValue S3 s3,
         @DefaultValue Artifacts artifacts,
-        @DefaultValue Provenance provenance) {
+        @DefaultValue Provenance provenance,
+        @DefaultValue Registry registry) {
+
+    /** Where the reference installer media are: {@code installerDir}, else {@code <dataDir>/installers}. */
+    public Path referenceInstallers() {
+        return installerDir != null ? installerDir : dataDir.resolve("installers");
+    }
 
     /** External PostgreSQL; when {@code url} is blank the service runs its own under {@code dataDir}. */
     public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
@@ -51,7 +59,6 @@ public record GoldsmithProperties(
     /** Defaults and bounds applied to build requests. */
     public record Builds(
             @DefaultValue("reference-tiny") String defaultInstaller,
-            @DefaultValue({"reference-tiny", "reference-debian-zfs"}) List<String> installers,
             @DefaultValue("2h") Duration defaultTimeout,
             @DefaultValue("5m") Duration minTimeout,
             @DefaultValue("24h") Duration maxTimeout) {
@@ -115,5 +122,15 @@ public record GoldsmithProperties(
             @DefaultValue("8KB") DataSize maxLogLineSize,
             @DefaultValue("20") int teamConcurrentBuilds,
             @DefaultValue("60") int teamSubmissionsPerMinute) {
+    }
+
+    /**
+     * Download links in registry answers: tools that cannot send a bearer token (a libvirt volume's
+     * {@code source}) fetch an image file through a URL that carries an HMAC of the file's name.
+     * {@code linkKeyFile} holds the HMAC key (32 random bytes, base64) when set, else
+     * {@code <dataDir>/keys/download-links.key}, generated at first start. Replicas must share it; replacing it
+     * invalidates every link handed out before.
+     */
+    public record Registry(Path linkKeyFile) {
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.goldsmith.support.Api;
 import dev.goldsmith.support.Instances;
+import dev.goldsmith.support.ReferenceMedia;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class EmbeddedDefaultsTest {
 
     @Test
     void restartKeepsEveryBuild() throws Exception {
-        Path dataDir = Files.createTempDirectory("goldsmith-restart-");
+        Path dataDir = ReferenceMedia.inDataDir(Files.createTempDirectory("goldsmith-restart-"));
         String id;
         try (var first = start("goldsmith.data-dir=" + dataDir)) {
             Api.Response submitted = admin(first).post("/api/v1/builds", aBuildRequest().build());

@@ -73,4 +73,13 @@ class GoldsmithPropertiesTest {
         assertThat(properties.artifacts().partSize()).isEqualTo(DataSize.ofMegabytes(16));
         assertThat(properties.artifacts().maxSize()).isEqualTo(DataSize.ofGigabytes(64));
     }
+
+    @Test
+    void referenceInstallersComeFromTheInstallerDirOrElseFromUnderTheDataDir() {
+        assertThat(bind(Map.of("GOLDSMITH_DATA_DIR", "/var/lib/goldsmith")).referenceInstallers())
+                .isEqualTo(Path.of("/var/lib/goldsmith/installers"));
+        assertThat(bind(Map.of("GOLDSMITH_DATA_DIR", "/var/lib/goldsmith",
+                "GOLDSMITH_INSTALLER_DIR", "/opt/goldsmith/installers")).referenceInstallers())
+                .isEqualTo(Path.of("/opt/goldsmith/installers"));
+    }
 }

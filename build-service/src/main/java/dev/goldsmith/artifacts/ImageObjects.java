@@ -37,6 +37,11 @@ public class ImageObjects {
         return available(() -> store.presignGet(objectKey, downloadUrlExpiry));
     }
 
+    /** A presigned GET of the version's SBOM ({@code images/<name>/<name>.spdx.json}). */
+    public String sbomDownloadUrl(String imageName) {
+        return downloadUrl(ObjectKeys.sbom(imageName));
+    }
+
     private static <T> T available(Supplier<T> call) {
         try {
             return call.get();

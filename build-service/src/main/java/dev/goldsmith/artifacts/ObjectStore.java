@@ -177,6 +177,14 @@ class ObjectStore implements AutoCloseable {
                 .build()));
     }
 
+    /** Streams {@code size} bytes into an object (minio cuts a large one into a multipart upload itself). */
+    void putStream(String key, InputStream in, long size, String contentType) {
+        call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).region(region).object(key)
+                .stream(in, size, -1)
+                .contentType(contentType)
+                .build()));
+    }
+
     /** Deletes an object; deleting one that is not there is fine (S3 semantics). */
     void remove(String key) {
         call(() -> client.removeObject(RemoveObjectArgs.builder().bucket(bucket).region(region).object(key).build()));

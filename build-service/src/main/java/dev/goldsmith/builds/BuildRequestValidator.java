@@ -2,6 +2,8 @@ package dev.goldsmith.builds;
 
 import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.api.BuildRequest;
+import dev.goldsmith.installers.Installer;
+import dev.goldsmith.installers.InstallerCatalog;
 import dev.goldsmith.problems.ApiException;
 import dev.goldsmith.problems.FieldViolation;
 import java.time.Duration;
@@ -35,10 +37,12 @@ public class BuildRequestValidator {
 
     private final GoldsmithProperties.Builds builds;
     private final int maxAnswerKeys;
+    private final InstallerCatalog installers;
 
-    public BuildRequestValidator(GoldsmithProperties properties) {
+    public BuildRequestValidator(GoldsmithProperties properties, InstallerCatalog installers) {
         this.builds = properties.builds();
         this.maxAnswerKeys = properties.limits().maxAnswerKeys();
+        this.installers = installers;
     }
 
     public ValidatedRequest validate(BuildRequest request) {
@@ -47,10 +51,7 @@ public class BuildRequestValidator {
         String profile = required(errors, "profile", request.profile(), BuildDefaults.PROFILES);
         String installer = optionalPattern(errors, "installer", request.installer(), INSTALLER,
                 "must be a registered installer name or sha256:<64 hex>", builds.defaultInstaller());
-        if (installer != null && !installer.startsWith("sha256:") && !builds.installers().contains(installer)) {
-            errors.add(new FieldViolation("installer", "is not a registered installer; known: "
-                    + String.join(", ", builds.installers())));
-        }
+        Installer medium = installer == null ? null : medium(errors, installer, distro, profile);
 
         TreeMap<String, String> answers = new TreeMap<>();
         TreeMap<String, String> secrets = new TreeMap<>();
@@ -69,7 +70,7 @@ public class BuildRequestValidator {
                     "must be a git commit: 7 to 64 lowercase hex digits");
         }
 
-        String tests = installer == null ? null : BuildDefaults.defaultSuite(installer);
+        String tests = medium == null ? null : medium.defaultSuite();
         if (request.tests() != null) {
             tests = required(errors, "tests", request.tests(), BuildDefaults.TEST_SUITES);
         }
@@ -89,8 +90,30 @@ public class BuildRequestValidator {
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        return new ValidatedRequest(distro, profile, installer, answers, secrets, formats, repository, commit, tests,
+        return new ValidatedRequest(distro, profile, installer, medium.name(), medium.sha256(), answers, secrets, formats, repository, commit, tests,
                 channel, priority, labels, timeout, accel, arch, workerLabels, Boolean.TRUE.equals(request.force()));
+    }
+
+    /**
+     * The registered medium the request names, and whether it installs the requested distro and profile: a
+     * request it cannot serve is refused here, not at INSTALL.
+     */
+    private Installer medium(List<FieldViolation> errors, String installer, String distro, String profile) {
+        Installer medium = installers.resolve(installer).orElse(null);
+        if (medium == null) {
+            errors.add(new FieldViolation("installer", "is not a registered installer (GET /api/v1/installers "
+                    + "lists them)"));
+            return null;
+        }
+        if (distro != null && !medium.distros().contains(distro)) {
+            errors.add(new FieldViolation("distro", "installer '" + medium.name() + "' does not install " + distro
+                    + "; it declares " + String.join(", ", medium.distros())));
+        }
+        if (profile != null && !medium.profiles().contains(profile)) {
+            errors.add(new FieldViolation("profile", "installer '" + medium.name() + "' does not install profile "
+                    + profile + "; it declares " + String.join(", ", medium.profiles())));
+        }
+        return medium;
     }
 
     private void checkAnswers(List<FieldViolation> errors, Map<String, String> given, String distro, String profile,

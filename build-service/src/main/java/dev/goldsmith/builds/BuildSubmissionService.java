@@ -4,6 +4,7 @@ import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.api.BuildRequest;
 import dev.goldsmith.builds.persistence.BuildEntity;
 import dev.goldsmith.builds.persistence.BuildRepository;
+import dev.goldsmith.installers.InstallerCatalog;
 import dev.goldsmith.problems.ApiException;
 import dev.goldsmith.queue.QueueNotifier;
 import dev.goldsmith.security.Caller;
@@ -35,20 +36,22 @@ public class BuildSubmissionService {
     private final BuildViews views;
     private final JdbcClient jdbc;
     private final QueueNotifier queue;
+    private final InstallerCatalog installers;
     private final TransactionTemplate transactions;
     private final GoldsmithProperties properties;
     private final Clock clock;
     private final Counter cacheHits;
 
     public BuildSubmissionService(BuildRequestValidator validator, SubmissionLimits limits, BuildRepository builds,
-            BuildViews views, JdbcClient jdbc, QueueNotifier queue, TransactionTemplate transactions,
-            GoldsmithProperties properties, Clock clock, MeterRegistry meters) {
+            BuildViews views, JdbcClient jdbc, QueueNotifier queue, InstallerCatalog installers,
+            TransactionTemplate transactions, GoldsmithProperties properties, Clock clock, MeterRegistry meters) {
         this.validator = validator;
         this.limits = limits;
         this.builds = builds;
         this.views = views;
         this.jdbc = jdbc;
         this.queue = queue;
+        this.installers = installers;
         this.transactions = transactions;
         this.properties = properties;
         this.clock = clock;
@@ -101,11 +104,15 @@ public class BuildSubmissionService {
                 return new Outcome(hit.get().getId(), true, false);
             }
         }
+        if (!installers.holdForBuild(valid.installerName(), valid.installerSha256())) {
+            throw ApiException.conflict("Installer '" + valid.installerName() + "' changed or was deleted while the "
+                    + "build was submitted; submit again.");
+        }
         limits.admit(caller.team());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String imageName = reserveImageName(valid, LocalDate.ofInstant(now, ZoneOffset.UTC));
         BuildEntity build = new BuildEntity(UUID.randomUUID(), caller.team(), valid.distro(), valid.profile(),
-                valid.installer(), valid.answers(), List.copyOf(valid.secrets().keySet()), valid.formats(),
+                valid.installer(), valid.installerName(), valid.installerSha256(), valid.answers(), List.copyOf(valid.secrets().keySet()), valid.formats(),
                 valid.sourceRepository(), valid.sourceCommit(), valid.tests(), valid.channel(), valid.priority(),
                 valid.labels(), valid.timeout().toSeconds(), valid.accel(), valid.arch(), valid.workerLabels(),
                 fingerprint, imageName, idempotencyKey, requestHash, properties.maxAttempts(), now);

@@ -9,7 +9,11 @@ import java.util.UUID;
 
 /**
  * Published inside the transaction that ends a build SUCCEEDED, so a listener that fails (the registry cannot
- * record the image) rolls the completion back. {@code answers} holds no secret, not even a secret's name.
+ * record the image) rolls the completion back. {@code answers} holds no secret, not even a secret's name. The
+ * digests are those of the archived log and test report ({@code testReportSha256} null when no check ran) and of
+ * the SBOM stored beside the image.
+ * {@code installer} is what the request named; {@code installerName} and {@code installerSha256} the registered
+ * medium it was built from.
  */
 public record BuildSucceeded(
         UUID buildId,
@@ -17,6 +21,8 @@ public record BuildSucceeded(
         String distro,
         String profile,
         String installer,
+        String installerName,
+        String installerSha256,
         Map<String, String> answers,
         List<String> formats,
         Source source,
@@ -29,5 +35,8 @@ public record BuildSucceeded(
         String workerName,
         Instant startedAt,
         Instant finishedAt,
-        List<CheckResult> checks) {
+        List<CheckResult> checks,
+        String logSha256,
+        String testReportSha256,
+        String sbomSha256) {
 }

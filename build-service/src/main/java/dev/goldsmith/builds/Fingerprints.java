@@ -11,7 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The input fingerprint: SHA-256 over the canonical JSON of everything that defines the image (secrets,
- * scheduling and bookkeeping fields excluded). Same inputs, same fingerprint: f(inputs) = image.
+ * scheduling and bookkeeping fields excluded). The installer counts by its medium's digest, not by the name it
+ * was asked for. Same inputs, same fingerprint: f(inputs) = image.
  */
 public final class Fingerprints {
 
@@ -22,10 +23,10 @@ public final class Fingerprints {
 
     public static String of(ValidatedRequest request) {
         Map<String, Object> inputs = new TreeMap<>();
-        inputs.put("version", 1);
+        inputs.put("version", 2);
         inputs.put("distro", request.distro());
         inputs.put("profile", request.profile());
-        inputs.put("installer", request.installer());
+        inputs.put("installer", "sha256:" + request.installerSha256());
         inputs.put("answers", new TreeMap<>(request.answers()));
         inputs.put("formats", request.formats());
         inputs.put("source", new TreeMap<>(Map.of("repository", request.sourceRepository(),
@@ -42,6 +43,7 @@ public final class Fingerprints {
     public static String ofRequest(ValidatedRequest request) {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("inputs", of(request));
+        all.put("installer", request.installer());
         all.put("secretKeys", request.secrets().keySet());
         all.put("channel", request.channel());
         all.put("priority", request.priority());

@@ -4,6 +4,7 @@ import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.api.ArtifactView;
 import dev.goldsmith.api.CheckResult;
 import dev.goldsmith.api.CompleteRequest;
+import dev.goldsmith.api.InstalledPackage;
 import dev.goldsmith.api.LogAck;
 import dev.goldsmith.api.LogChunk;
 import dev.goldsmith.api.StageReport;
@@ -114,7 +115,7 @@ public class LeaseReports {
         SecretScrubber scrubber = scrubber(lease);
         saveChecks(lease, request.checks(), scrubber);
         String status = switch (outcome) {
-            case "SUCCEEDED" -> succeed(lease, request.artifacts());
+            case "SUCCEEDED" -> succeed(lease, request.artifacts(), request.packages());
             case "CANCELLED" -> cancelled(lease);
             default -> fail(lease, request, scrubber);
         };
@@ -132,7 +133,7 @@ public class LeaseReports {
      * A build succeeds only with an artifact the control plane verified in the store, in this attempt, for every
      * requested format. Artifacts the worker lists are only checked against those.
      */
-    private String succeed(LeaseContext lease, List<ArtifactView> artifacts) {
+    private String succeed(LeaseContext lease, List<ArtifactView> artifacts, List<InstalledPackage> packages) {
         List<String> formats = jdbc.sql("select jsonb_array_elements_text(formats) from builds where id = ?")
                 .param(lease.buildId()).query(String.class).list();
         Map<String, ArtifactView> stored = new HashMap<>();
@@ -156,11 +157,12 @@ public class LeaseReports {
                 errors.add(new FieldViolation(field + ".size", "does not match the stored artifact's"));
             }
         }
+        errors.addAll(PackageRules.violations(packages));
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
         String status = end(lease, "SUCCEEDED", null, null, null, null);
-        succeeded.announce(lease.buildId(), lease.attempt());
+        succeeded.announce(lease.buildId(), lease.attempt(), packages);
         return status;
     }
 

@@ -73,6 +73,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.CONFLICT, Problem.CONFLICT, "Conflict", detail, Map.of());
     }
 
+    /** The image version was revoked: its files are withdrawn for good ({@code reason} says why). */
+    public static ApiException revoked(String detail, String reason) {
+        return new ApiException(HttpStatus.GONE, Problem.REVOKED, "Revoked", detail, Map.of("reason", reason));
+    }
+
     public static ApiException leaseLost(String detail) {
         return new ApiException(HttpStatus.CONFLICT, Problem.LEASE_LOST, "Lease no longer held", detail,
                 Map.of("retryable", false));

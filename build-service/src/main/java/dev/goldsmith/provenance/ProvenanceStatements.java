@@ -36,7 +36,7 @@ final class ProvenanceStatements {
                 .toList();
         return new Statement(Statement.TYPE, subject, Statement.SLSA_PROVENANCE, new Statement.Predicate(
                 new Statement.BuildDefinition(BUILD_TYPE, externalParameters(build), internalParameters(build),
-                        List.of(installer(build.installer()), buildDefinition(build))),
+                        List.of(installer(build), buildDefinition(build))),
                 new Statement.RunDetails(
                         new Statement.Builder(farmId + "/workers/" + URLEncoder.encode(
                                 build.workerName() == null ? "unknown" : build.workerName(), StandardCharsets.UTF_8)),
@@ -73,11 +73,16 @@ final class ProvenanceStatements {
         return parameters;
     }
 
-    /** The installer medium: content-addressed when the request named it by digest, else by its registered name. */
-    private Statement.ResourceDescriptor installer(String installer) {
-        Map<String, String> digest = installer.startsWith(SHA256_PREFIX)
-                ? Map.of("sha256", installer.substring(SHA256_PREFIX.length())) : null;
-        return new Statement.ResourceDescriptor("installer", farmId + "/installers/" + installer, digest, null, null);
+    /**
+     * The installer medium by its registered name and the digest of the bytes the build booted (a build from
+     * before the installer registry has only the name, or the digest it asked for).
+     */
+    private Statement.ResourceDescriptor installer(BuildSucceeded build) {
+        String sha256 = build.installerSha256() != null ? build.installerSha256()
+                : build.installer().startsWith(SHA256_PREFIX) ? build.installer().substring(SHA256_PREFIX.length())
+                : null;
+        return new Statement.ResourceDescriptor("installer", farmId + "/installers/" + build.installerName(),
+                sha256 == null ? null : Map.of("sha256", sha256), null, Map.of("name", build.installerName()));
     }
 
     private static Statement.ResourceDescriptor buildDefinition(BuildSucceeded build) {
@@ -99,8 +104,16 @@ final class ProvenanceStatements {
                 .map(c -> ordered("name", c.name(), "passed", c.passed(), "exitStatus", c.exitStatus()))
                 .toList());
         return List.of(
-                new Statement.ResourceDescriptor("build-log", builds + "/logs", null, "text/plain", null),
-                new Statement.ResourceDescriptor("test-report", builds + "/tests", null, "application/json", summary));
+                new Statement.ResourceDescriptor("build-log", builds + "/logs", sha256(build.logSha256()),
+                        "text/plain", null),
+                new Statement.ResourceDescriptor("test-report", builds + "/tests", sha256(build.testReportSha256()),
+                        "application/xml", summary),
+                new Statement.ResourceDescriptor("sbom", publicUrl + "/api/v1/images/" + build.imageName() + "/sbom",
+                        sha256(build.sbomSha256()), "application/spdx+json", null));
+    }
+
+    private static Map<String, String> sha256(String hex) {
+        return hex == null ? null : Map.of("sha256", hex);
     }
 
     /** A map that keeps the order given, so the same build always gives the same statement. */

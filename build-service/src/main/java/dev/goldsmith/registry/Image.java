@@ -10,6 +10,7 @@ public record Image(
         String distro,
         String profile,
         String installer,
+        String installerSha256,
         String sourceRepository,
         String sourceCommit,
         String fingerprint,

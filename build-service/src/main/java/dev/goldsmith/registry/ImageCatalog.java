@@ -37,12 +37,15 @@ public class ImageCatalog {
     private final ChannelRecords channels;
     private final StoredArtifacts artifacts;
     private final ImageObjects objects;
+    private final DownloadLinks links;
 
-    ImageCatalog(ImageRecords images, ChannelRecords channels, StoredArtifacts artifacts, ImageObjects objects) {
+    ImageCatalog(ImageRecords images, ChannelRecords channels, StoredArtifacts artifacts, ImageObjects objects,
+            DownloadLinks links) {
         this.images = images;
         this.channels = channels;
         this.artifacts = artifacts;
         this.objects = objects;
+        this.links = links;
     }
 
     public ImagePage list(Caller caller, String distro, String profile, Integer limit, String cursor) {
@@ -82,6 +85,7 @@ public class ImageCatalog {
                 .toList();
         List<ChannelRef> refs = channels.pointingAt(List.of(image.name()), channelTeam(caller)).get(image.name());
         return new ImageView(image.name(), image.team(), image.distro(), image.profile(), image.installer(),
+                image.installerSha256(),
                 new Source(image.sourceRepository(), image.sourceCommit()), image.fingerprint(), image.buildId(),
                 image.shared(), image.createdAt(), image.revoked(), image.revokedAt(), image.revokedBy(),
                 image.revokeReason(), refs, files, urls.provenance(image.name()), image.provenanceKeyId());
@@ -96,6 +100,37 @@ public class ImageCatalog {
     /** A presigned download URL of one file of the version. */
     public String downloadUrl(Caller caller, String name, String format) {
         return objects.downloadUrl(file(caller, name, format).objectKey());
+    }
+
+    /**
+     * The file a download link names, for anyone holding the link: {@code 404} for a link this farm did not make
+     * (or a file that is gone), {@code 410} once its version is revoked.
+     */
+    public LinkedFile linkedFile(String capability, String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        if (dot < 1 || !links.grants(capability, fileName)) {
+            throw ApiException.notFound("No download link " + fileName + ".");
+        }
+        String name = fileName.substring(0, dot);
+        Image image = images.find(name).orElseThrow(() -> notFound(name));
+        if (image.revoked()) {
+            throw ApiException.revoked("Image version " + name + " was revoked: " + image.revokeReason(),
+                    image.revokeReason());
+        }
+        StoredArtifact file = artifacts.ofBuild(image.buildId()).stream()
+                .filter(a -> a.fileName().equals(fileName))
+                .findFirst()
+                .orElseThrow(() -> ApiException.notFound("Image version " + name + " has no file " + fileName + "."));
+        return new LinkedFile(file.sha256(), file.size(), image.createdAt(), objects.downloadUrl(file.objectKey()));
+    }
+
+    /** What a download link serves: the file's digest and size, and a presigned URL of its bytes. */
+    public record LinkedFile(String sha256, long size, Instant created, String presignedUrl) {
+    }
+
+    /** A presigned download URL of the version's SBOM. */
+    public String sbomUrl(Caller caller, String name) {
+        return objects.sbomDownloadUrl(visible(caller, name).name());
     }
 
     /** The file's line in {@code sha256sum} format. */

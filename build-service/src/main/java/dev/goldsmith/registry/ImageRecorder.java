@@ -44,7 +44,8 @@ class ImageRecorder {
         List<StoredArtifact> files = artifacts.ofBuild(build.buildId());
         SignedProvenance provenance = signer.sign(build,
                 files.stream().map(f -> new Subject(f.fileName(), f.sha256())).toList());
-        images.insert(new Image(build.imageName(), build.team(), build.distro(), build.profile(), build.installer(),
+        images.insert(new Image(build.imageName(), build.team(), build.distro(), build.profile(),
+                build.installerName(), build.installerSha256(),
                 build.source().repository(), build.source().commit(), build.fingerprint(), build.buildId(), false,
                 provenance.keyId(), build.finishedAt(), null, null, null), provenance.envelope());
         if (build.channel() != null) {

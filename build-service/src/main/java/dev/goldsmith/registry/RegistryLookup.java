@@ -14,7 +14,10 @@ import java.util.Map;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** What a channel points at, in the shape Terraform reads: the mutable name beside immutable per-version URLs. */
+/**
+ * What a channel or a pinned version resolves to, in the shape Terraform reads: the mutable channel beside
+ * immutable per-version URLs. File URLs are download links, fetchable without a bearer token.
+ */
 @Service
 @Transactional(readOnly = true)
 public class RegistryLookup {
@@ -22,13 +25,18 @@ public class RegistryLookup {
     private final Channels channels;
     private final ChannelRecords records;
     private final ImageRecords images;
+    private final ImageCatalog catalog;
     private final StoredArtifacts artifacts;
+    private final DownloadLinks links;
 
-    RegistryLookup(Channels channels, ChannelRecords records, ImageRecords images, StoredArtifacts artifacts) {
+    RegistryLookup(Channels channels, ChannelRecords records, ImageRecords images, ImageCatalog catalog,
+            StoredArtifacts artifacts, DownloadLinks links) {
         this.channels = channels;
         this.records = records;
         this.images = images;
+        this.catalog = catalog;
         this.artifacts = artifacts;
+        this.links = links;
     }
 
     public RegistryEntry entry(Caller caller, String team, String distro, String profile, String channel,
@@ -37,12 +45,26 @@ public class RegistryLookup {
         ChannelView now = records.current(key).filter(c -> c.image() != null)
                 .orElseThrow(() -> ApiException.notFound("Channel " + key.channel() + " of team " + key.team()
                         + " for " + key.distro() + "/" + key.profile() + " points at no image version."));
-        Image image = images.find(now.image()).orElseThrow();
+        return entry(images.find(now.image()).orElseThrow(), key.channel(), urls);
+    }
+
+    /** A version pinned by name; {@code 410} once it is revoked, so a plan that pins it fails loudly. */
+    public RegistryEntry version(Caller caller, String name, ImageUrls urls) {
+        Image image = catalog.visible(caller, name);
+        if (image.revoked()) {
+            throw ApiException.revoked("Image version " + name + " was revoked: " + image.revokeReason(),
+                    image.revokeReason());
+        }
+        return entry(image, null, urls);
+    }
+
+    private RegistryEntry entry(Image image, String channel, ImageUrls urls) {
         Map<String, RegistryArtifact> files = new LinkedHashMap<>();
         for (StoredArtifact a : artifacts.ofBuild(image.buildId())) {
-            files.put(a.format(), new RegistryArtifact(urls.artifact(image.name(), a.format()), a.sha256(), a.size()));
+            files.put(a.format(), new RegistryArtifact(urls.download(links.capability(a.fileName()), a.fileName()),
+                    a.sha256(), a.size()));
         }
-        return new RegistryEntry(key.distro(), key.profile(), key.channel(), image.name(), image.name(),
-                image.createdAt(), image.buildId(), files, urls.provenance(image.name()));
+        return new RegistryEntry(image.distro(), image.profile(), channel, image.name(), image.name(),
+                image.createdAt(), image.buildId(), files, urls.provenance(image.name()), urls.version(image.name()));
     }
 }

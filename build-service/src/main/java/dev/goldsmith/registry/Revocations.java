@@ -34,13 +34,14 @@ public class Revocations {
     /** Revoking a revoked version changes nothing (the first reason stays) and answers it as it is. */
     @Transactional
     public ImageView revoke(Caller caller, String name, RevokeRequest request, ImageUrls urls) {
+        // Who may act comes first: another team must not learn from a validation error that the version exists.
+        Image image = catalog.visible(caller, name);
+        requireOwner(caller, image, "revoke");
         String reason = request.reason();
         if (reason == null || reason.isBlank() || reason.length() > MAX_REASON || !TextRules.isSafe(reason)) {
             throw ApiException.invalid("reason", "is required: 1 to " + MAX_REASON
                     + " characters without control characters");
         }
-        Image image = catalog.visible(caller, name);
-        requireOwner(caller, image, "revoke");
         if (images.revoke(image.name(), caller.actor(), reason)) {
             audit.record(caller.actor(), caller.team(), "image.revoke", "image:" + image.name(), reason);
             channels.moveOff(image.name(), caller);

@@ -25,11 +25,11 @@ public class Sharing {
 
     @Transactional
     public ImageView share(Caller caller, String name, ShareRequest request, ImageUrls urls) {
+        Image image = catalog.visible(caller, name);
+        Revocations.requireOwner(caller, image, "share");
         if (request.shared() == null) {
             throw ApiException.invalid("shared", "is required: true or false");
         }
-        Image image = catalog.visible(caller, name);
-        Revocations.requireOwner(caller, image, "share");
         if (image.shared() != request.shared()) {
             images.share(image.name(), request.shared());
             audit.record(caller.actor(), caller.team(), request.shared() ? "image.share" : "image.unshare",

@@ -1,6 +1,8 @@
 package dev.goldsmith.security;
 
+import static org.springframework.http.HttpMethod.DELETE;
 import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.HEAD;
 import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
 
@@ -17,7 +19,8 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 
 /**
  * Who may call what. Reads are open to every human role; submitting and cancelling need builder; promotion,
- * revocation and sharing of images need promoter; tokens and the audit log need admin; the worker protocol needs a worker token,
+ * revocation and sharing of images need promoter; registering and deleting installer media need builder (every
+ * human role reads them); tokens and the audit log need admin; the worker protocol needs a worker token,
  * whose lease checks happen in the lease service. Team checks (whose builds, images and channels) happen in the
  * services. The provenance public key is open to anyone.
  */
@@ -45,12 +48,19 @@ public class SecurityConfiguration {
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers("/error", "/actuator/health", "/actuator/health/**",
                                 "/api/v1/openapi.yaml", "/api/v1/provenance/public-key").permitAll()
+                        // A download link is its own authorisation (an HMAC of the file's name).
+                        .requestMatchers(GET, "/api/v1/downloads/*/*").permitAll()
+                        .requestMatchers(HEAD, "/api/v1/downloads/*/*").permitAll()
                         .requestMatchers(POST, "/api/v1/builds", "/api/v1/builds/*/cancel").hasAnyRole("BUILDER", "ADMIN")
                         .requestMatchers(GET, "/api/v1/builds", "/api/v1/builds/**").hasAnyRole(HUMANS)
                         .requestMatchers(GET, "/api/v1/images", "/api/v1/images/**", "/api/v1/registry/**").hasAnyRole(HUMANS)
                         .requestMatchers(POST, "/api/v1/images/*/revoke").hasAnyRole("PROMOTER", "ADMIN")
                         .requestMatchers(PUT, "/api/v1/images/*/shared").hasAnyRole("PROMOTER", "ADMIN")
                         .requestMatchers(PUT, "/api/v1/channels/**").hasAnyRole("PROMOTER", "ADMIN")
+                        .requestMatchers(GET, "/api/v1/installers", "/api/v1/installers/*").hasAnyRole(HUMANS)
+                        .requestMatchers(POST, "/api/v1/installers", "/api/v1/installers/*/complete")
+                                .hasAnyRole("BUILDER", "ADMIN")
+                        .requestMatchers(DELETE, "/api/v1/installers/*").hasAnyRole("BUILDER", "ADMIN")
                         .requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole("ADMIN")
                         .requestMatchers(GET, "/api/v1/audit").hasRole("ADMIN")
                         .requestMatchers("/api/v1/workers", "/api/v1/workers/**", "/api/v1/leases/**").hasRole("WORKER")

@@ -10,9 +10,17 @@ import org.junit.jupiter.api.Test;
 
 class FingerprintsTest {
 
+    private static final String MEDIUM = "ab".repeat(32);
+
     private static ValidatedRequest request(Map<String, String> answers, Map<String, String> secrets, int priority,
             List<String> formats) {
-        return new ValidatedRequest("debian", "server", "reference-tiny", new TreeMap<>(answers), new TreeMap<>(secrets),
+        return request("reference-tiny", "reference-tiny", MEDIUM, answers, secrets, priority, formats);
+    }
+
+    private static ValidatedRequest request(String installer, String installerName, String installerSha256,
+            Map<String, String> answers, Map<String, String> secrets, int priority, List<String> formats) {
+        return new ValidatedRequest("debian", "server", installer, installerName, installerSha256,
+                new TreeMap<>(answers), new TreeMap<>(secrets),
                 formats, "https://git.example.com/r.git", "abcdef1234567", "tiny", null, priority, Map.of(),
                 Duration.ofHours(2), "any", "x86_64", List.of(), false);
     }
@@ -25,6 +33,20 @@ class FingerprintsTest {
                 Map.of("KLDLOAD_PASSWORD", "another-password"), 90, List.of("qcow2")));
 
         assertThat(one).isEqualTo(two).hasSize(64);
+    }
+
+    @Test
+    void theInstallerCountsByItsMediumNotByTheNameItWasAskedFor() {
+        Map<String, String> answers = Map.of("KLDLOAD_HOSTNAME", "a");
+        String byName = Fingerprints.of(request("reference-tiny", "reference-tiny", MEDIUM, answers, Map.of(), 50,
+                List.of("qcow2")));
+        String byDigest = Fingerprints.of(request("sha256:" + MEDIUM, "tiny-copy", MEDIUM, answers, Map.of(), 50,
+                List.of("qcow2")));
+        String otherMedium = Fingerprints.of(request("reference-tiny", "reference-tiny", "cd".repeat(32), answers,
+                Map.of(), 50, List.of("qcow2")));
+
+        assertThat(byDigest).isEqualTo(byName);
+        assertThat(otherMedium).isNotEqualTo(byName);
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.goldsmith.api.ImageView;
 import dev.goldsmith.artifacts.ImageObjects;
 import dev.goldsmith.support.Api;
 import dev.goldsmith.support.Downloads;
+import dev.goldsmith.support.ImageFiles;
 import dev.goldsmith.support.Openssl;
 import dev.goldsmith.support.ServiceTest;
 import java.io.ByteArrayOutputStream;
@@ -27,6 +28,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -131,8 +133,27 @@ class ProvenanceTest extends ServiceTest {
         assertThat(run.get("metadata").get("startedOn").asString()).isNotBlank();
         assertThat(run.get("metadata").get("finishedOn").asString()).isNotBlank();
         assertThat(run.get("builder").get("id").asString()).startsWith("https://goldsmith.dev/farm/workers/worker-");
-        assertThat(byproducts).containsExactly("build-log", "test-report");
+        assertThat(byproducts).containsExactly("build-log", "test-report", "sbom");
         assertThat(run.get("byproducts").get(1).get("annotations").get("passed").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void byproductDigestsAreThoseOfTheLogAndTestReportTheApiServes() {
+        Api team = builder("provenance");
+        String image = anImage(team, aBuildRequest().build());
+        UUID build = team.get("/api/v1/images/" + image).as(ImageView.class).buildId();
+        JsonNode byproducts = statement(team, image).get("predicate").get("runDetails").get("byproducts");
+
+        String log = team.get("/api/v1/builds/" + build + "/logs").body();
+        String junit = team.getWithHeader("/api/v1/builds/" + build + "/tests", "Accept", "application/xml").body();
+
+        assertThat(byproducts.get(0).get("digest").get("sha256").asString())
+                .isEqualTo(ImageFiles.sha256(log.getBytes(StandardCharsets.UTF_8)));
+        assertThat(byproducts.get(1).get("digest").get("sha256").asString())
+                .isEqualTo(ImageFiles.sha256(junit.getBytes(StandardCharsets.UTF_8)));
+        assertThat(byproducts.get(1).get("mediaType").asString()).isEqualTo("application/xml");
+        assertThat(jdbc.sql("select log_sha256 from build_archives where build_id = ?").param(build)
+                .query(String.class).single()).isEqualTo(byproducts.get(0).get("digest").get("sha256").asString());
     }
 
     @Test

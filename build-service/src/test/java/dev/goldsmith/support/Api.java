@@ -49,6 +49,10 @@ public final class Api {
         return send(request(path).header(header, value).GET());
     }
 
+    public Response head(String path) {
+        return send(request(path).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    }
+
     public Response post(String path, Object body) {
         return postRaw(path, body == null ? "" : JSON.writeValueAsString(body), "application/json");
     }

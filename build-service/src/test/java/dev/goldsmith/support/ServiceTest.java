@@ -57,12 +57,18 @@ public abstract class ServiceTest {
         registry.add("goldsmith.limits.team-submissions-per-minute", () -> "100000");
     }
 
+    /** A data directory holding a stand-in {@code reference-tiny} medium. */
     private static Path tempDir() {
         try {
-            return Files.createTempDirectory("goldsmith-test-");
+            return ReferenceMedia.inDataDir(Files.createTempDirectory("goldsmith-test-"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The embedded object store's bucket as files: {@code bucket().resolve(objectKey)}. */
+    protected Path bucket() {
+        return DATA_DIR.resolve("s3").resolve("goldsmith-images");
     }
 
     protected Api admin() {

@@ -7,7 +7,8 @@ import java.util.UUID;
 
 /**
  * What a worker needs to run a build. Unlike {@link BuildView}, {@code answers} includes secret values:
- * the worker writes them into the seed disk and nowhere else.
+ * the worker writes them into the seed disk and nowhere else. {@code installer} is what the request named;
+ * {@code installerMedium} the registered medium it resolved to.
  */
 public record BuildSpec(
         UUID buildId,
@@ -15,6 +16,7 @@ public record BuildSpec(
         String distro,
         String profile,
         String installer,
+        InstallerMedium installerMedium,
         Map<String, String> answers,
         List<String> secretKeys,
         List<String> formats,

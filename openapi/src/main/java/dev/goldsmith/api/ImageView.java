@@ -14,6 +14,7 @@ public record ImageView(
         String distro,
         String profile,
         String installer,
+        String installerSha256,
         Source source,
         String fingerprint,
         UUID buildId,

@@ -7,6 +7,7 @@ public final class Problem {
     public static final String MALFORMED = BASE + "malformed-request";
     public static final String NOT_FOUND = BASE + "not-found";
     public static final String CONFLICT = BASE + "conflict";
+    public static final String REVOKED = BASE + "revoked";
     public static final String LEASE_LOST = BASE + "lease-lost";
     /** What landed in the object store is not what the worker reported; the upload was discarded. */
     public static final String ARTIFACT_MISMATCH = BASE + "artifact-mismatch";

@@ -17,5 +17,6 @@ public record RegistryEntry(
         Instant createdAt,
         UUID buildId,
         Map<String, RegistryArtifact> artifacts,
-        String provenanceUrl) {
+        String provenanceUrl,
+        String versionUrl) {
 }

@@ -3,8 +3,10 @@ package dev.goldsmith.worker;
 import dev.goldsmith.api.ArtifactView;
 import dev.goldsmith.api.CheckResult;
 import dev.goldsmith.api.CompleteRequest;
+import dev.goldsmith.api.InstalledPackage;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.api.StageReport;
+import dev.goldsmith.worker.media.MediaCache;
 import dev.goldsmith.worker.protocol.ControlPlane;
 import dev.goldsmith.worker.protocol.ProtocolException;
 import dev.goldsmith.worker.ssh.BuildKey;
@@ -13,7 +15,6 @@ import dev.goldsmith.worker.stages.BootedGuest;
 import dev.goldsmith.worker.stages.BuildContext;
 import dev.goldsmith.worker.stages.ExportStage;
 import dev.goldsmith.worker.stages.InstallStage;
-import dev.goldsmith.worker.stages.InstallerMedia;
 import dev.goldsmith.worker.stages.SealStage;
 import dev.goldsmith.worker.stages.StageFailure;
 import dev.goldsmith.worker.stages.TestStage;
@@ -44,16 +45,16 @@ public class BuildRunner {
     private final Accel accel;
     private final Firmware firmware;
     private final Duration heartbeatInterval;
-    private final InstallerMedia media;
+    private final MediaCache media;
 
     public BuildRunner(WorkerSettings settings, ControlPlane controlPlane, Accel accel, Firmware firmware,
-            Duration heartbeatInterval) {
+            Duration heartbeatInterval, MediaCache media) {
         this.settings = settings;
         this.controlPlane = controlPlane;
         this.accel = accel;
         this.firmware = firmware;
         this.heartbeatInterval = heartbeatInterval;
-        this.media = new InstallerMedia(settings.installerDir(), settings.targetDiskSize());
+        this.media = media;
     }
 
     public void run(Lease lease) {
@@ -66,10 +67,19 @@ public class BuildRunner {
             Files.createDirectories(dir);
             buildLog.step("build " + spec.buildId() + " attempt " + spec.attempt() + " on worker " + settings.name()
                     + " (accel=" + accel.name() + ": " + accel.reason() + ")");
-            var context = new BuildContext(spec, lease.leaseId(), dir, media.medium(spec.installer()), buildLog,
-                    stop, BuildKey.generate("goldsmith-build-" + spec.buildId()), accel, firmware,
-                    settings.vmMemoryMb(), controlPlane);
-            complete(lease, stop, buildLog, pipeline(context));
+            if (spec.installerMedium() == null) {
+                tryComplete(lease, failure("WORKER_ERROR", null, "installer '" + spec.installer()
+                        + "' is not a registered medium", false, List.of()));
+                return;
+            }
+            try (MediaCache.Use medium = media.acquire(spec.installerMedium(), buildLog::step)) {
+                var context = new BuildContext(spec, lease.leaseId(), dir, medium.file(), buildLog, stop,
+                        BuildKey.generate("goldsmith-build-" + spec.buildId()), accel, firmware,
+                        settings.vmMemoryMb(), controlPlane);
+                complete(lease, stop, buildLog, pipeline(context));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             log.error("build {} could not be run", spec.buildId(), e);
             tryComplete(lease, failure("WORKER_ERROR", null, String.valueOf(e.getMessage()), true, List.of()));
@@ -87,14 +97,18 @@ public class BuildRunner {
         List<CheckResult> checks = new ArrayList<>();
         try {
             report(build, stage, "RUNNING", null);
-            new InstallStage(media.targetSize(build.spec().installer()), installDeadline(build)).run(build);
+            var medium = build.spec().installerMedium();
+            new InstallStage(medium.diskSize() != null ? medium.diskSize() : settings.targetDiskSize(),
+                    installDeadline(build), medium.successLine(), medium.failureLines()).run(build);
             report(build, stage, "SUCCEEDED", null);
 
             stage = "TEST";
             report(build, stage, "RUNNING", null);
             TestStage test = new TestStage(Duration.ofMinutes(10));
+            List<InstalledPackage> packages;
             try (BootedGuest guest = test.boot(build)) {
                 checks.addAll(test.run(build, guest));
+                packages = test.inventory(build, guest);
                 long failed = checks.stream().filter(c -> !c.passed()).count();
                 if (failed > 0) {
                     throw new StageFailure("TEST_FAILED", failed + " of " + checks.size() + " checks failed: "
@@ -128,12 +142,12 @@ public class BuildRunner {
                 artifacts.add(uploaded.artifact());
             }
             report(build, stage, "SUCCEEDED", artifacts.size() + " artifacts stored and verified");
-            return new Outcome(new CompleteRequest("SUCCEEDED", null, null, null, null, artifacts, checks));
+            return new Outcome(new CompleteRequest("SUCCEEDED", null, null, null, null, artifacts, checks, packages));
         } catch (StopSignal.StoppedException stopped) {
             build.log().step("stopped during " + stage + ": " + stopped.getMessage());
             return stopped.reason() == StopSignal.Reason.CANCELLED
                     ? new Outcome(new CompleteRequest("CANCELLED", null, stage, stopped.getMessage(), false, null,
-                            checks))
+                            checks, null))
                     : new Outcome(null);
         } catch (StageFailure failure) {
             build.log().step(stage + " failed: " + failure.getMessage());
@@ -150,14 +164,16 @@ public class BuildRunner {
         }
     }
 
+    /** The medium's install deadline, within the build's timeout. */
     private Duration installDeadline(BuildContext build) {
         Duration timeout = build.spec().timeout();
-        return timeout.compareTo(Duration.ofMinutes(30)) < 0 ? timeout : Duration.ofMinutes(30);
+        Duration medium = build.spec().installerMedium().installDeadline();
+        return timeout.compareTo(medium) < 0 ? timeout : medium;
     }
 
     private static CompleteRequest failure(String code, String stage, String reason, boolean retryable,
             List<CheckResult> checks) {
-        return new CompleteRequest("FAILED", code, stage, reason, retryable, null, checks);
+        return new CompleteRequest("FAILED", code, stage, reason, retryable, null, checks, null);
     }
 
     private void complete(Lease lease, StopSignal stop, BuildLog buildLog, Outcome outcome) {
@@ -167,7 +183,7 @@ public class BuildRunner {
         }
         CompleteRequest request = outcome.request();
         if (stop.reason() == StopSignal.Reason.CANCELLED && !request.outcome().equals("CANCELLED")) {
-            request = new CompleteRequest("CANCELLED", null, null, stop.detail(), false, null, request.checks());
+            request = new CompleteRequest("CANCELLED", null, null, stop.detail(), false, null, request.checks(), null);
         }
         buildLog.step("completing: " + request.outcome() + (request.code() != null ? " " + request.code() : ""));
         buildLog.close();

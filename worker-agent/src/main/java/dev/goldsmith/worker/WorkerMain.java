@@ -3,6 +3,7 @@ package dev.goldsmith.worker;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.api.WorkerRegistered;
 import dev.goldsmith.api.WorkerRegistration;
+import dev.goldsmith.worker.media.MediaCache;
 import dev.goldsmith.worker.protocol.ControlPlane;
 import dev.goldsmith.worker.protocol.ProtocolException;
 import dev.goldsmith.worker.vm.Accel;
@@ -57,7 +58,9 @@ public final class WorkerMain {
         log.info("registered as worker {} '{}' with {} slot(s)", registered.workerId(), settings.name(),
                 settings.slots());
 
-        BuildRunner runner = new BuildRunner(settings, controlPlane, accel, firmware, registered.heartbeatInterval());
+        MediaCache media = new MediaCache(settings.cacheDir(), settings.cacheSize(), controlPlane.http());
+        BuildRunner runner = new BuildRunner(settings, controlPlane, accel, firmware, registered.heartbeatInterval(),
+                media);
         List<Thread> slots = new ArrayList<>();
         for (int slot = 0; slot < settings.slots(); slot++) {
             slots.add(Thread.ofPlatform().name("slot-" + slot).start(() -> claimLoop(registered, runner)));

@@ -10,9 +10,10 @@ import java.util.Map;
 /**
  * The agent's settings, from the environment (DESIGN §11): {@code GOLDSMITH_URL}, {@code GOLDSMITH_WORKER_TOKEN},
  * {@code GOLDSMITH_WORK_DIR}, {@code GOLDSMITH_SLOTS}, {@code GOLDSMITH_ACCEL} ({@code auto|kvm|tcg}), plus
- * {@code GOLDSMITH_WORKER_NAME}, {@code GOLDSMITH_WORKER_LABELS}, {@code GOLDSMITH_INSTALLER_DIR} (installer
- * media by name), {@code GOLDSMITH_VM_MEMORY_MB}, {@code GOLDSMITH_TARGET_DISK_SIZE} (blank target disk for
- * installers without a size of their own), {@code GOLDSMITH_KVM_PROBE_TIMEOUT}.
+ * {@code GOLDSMITH_WORKER_NAME}, {@code GOLDSMITH_WORKER_LABELS}, {@code GOLDSMITH_WORKER_CACHE_DIR} and
+ * {@code GOLDSMITH_WORKER_CACHE_SIZE} (installer media fetched by digest, least recently used evicted beyond the
+ * size), {@code GOLDSMITH_VM_MEMORY_MB}, {@code GOLDSMITH_TARGET_DISK_SIZE} (blank target disk for installers
+ * without a size of their own), {@code GOLDSMITH_KVM_PROBE_TIMEOUT}.
  */
 public record WorkerSettings(
         URI controlPlane,
@@ -22,7 +23,8 @@ public record WorkerSettings(
         String accel,
         String name,
         List<String> labels,
-        Path installerDir,
+        Path cacheDir,
+        long cacheSize,
         int vmMemoryMb,
         String targetDiskSize,
         Duration kvmProbeTimeout,
@@ -43,7 +45,11 @@ public record WorkerSettings(
         String name = env.getOrDefault("GOLDSMITH_WORKER_NAME", hostName());
         List<String> labels = Arrays.stream(env.getOrDefault("GOLDSMITH_WORKER_LABELS", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
-        Path installers = Path.of(env.getOrDefault("GOLDSMITH_INSTALLER_DIR", workDir.resolve("installers").toString()));
+        Path cacheDir = Path.of(env.getOrDefault("GOLDSMITH_WORKER_CACHE_DIR", workDir.resolve("cache").toString()));
+        if (cacheDir.toString().contains(",")) {
+            throw new IllegalArgumentException("GOLDSMITH_WORKER_CACHE_DIR must not contain a comma (qemu drive syntax)");
+        }
+        long cacheSize = size("GOLDSMITH_WORKER_CACHE_SIZE", env.getOrDefault("GOLDSMITH_WORKER_CACHE_SIZE", "20G"));
         int memory = Integer.parseInt(env.getOrDefault("GOLDSMITH_VM_MEMORY_MB", "1024"));
         String targetSize = env.getOrDefault("GOLDSMITH_TARGET_DISK_SIZE", "8G");
         if (!targetSize.matches("[1-9][0-9]{0,5}[MG]")) {
@@ -52,7 +58,21 @@ public record WorkerSettings(
         Duration probe = Duration.parse(env.getOrDefault("GOLDSMITH_KVM_PROBE_TIMEOUT", "PT15S"));
         Duration claimWait = Duration.parse(env.getOrDefault("GOLDSMITH_CLAIM_WAIT", "PT30S"));
         return new WorkerSettings(URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url), token,
-                workDir, slots, accel, name, labels, installers, memory, targetSize, probe, claimWait);
+                workDir, slots, accel, name, labels, cacheDir, cacheSize, memory, targetSize, probe, claimWait);
+    }
+
+    /** {@code 512M}, {@code 20G} or {@code 1T} as bytes. */
+    private static long size(String key, String value) {
+        if (!value.matches("[1-9][0-9]{0,6}[MGT]")) {
+            throw new IllegalArgumentException(key + " must be like 512M, 20G or 1T");
+        }
+        long number = Long.parseLong(value.substring(0, value.length() - 1));
+        int shift = switch (value.charAt(value.length() - 1)) {
+            case 'M' -> 20;
+            case 'G' -> 30;
+            default -> 40;
+        };
+        return number << shift;
     }
 
     private static String require(Map<String, String> env, String key) {

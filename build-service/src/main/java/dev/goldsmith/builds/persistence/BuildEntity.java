@@ -28,6 +28,10 @@ public class BuildEntity {
     private String profile;
     @Column(nullable = false, length = 80)
     private String installer;
+    @Column(name = "installer_name", length = 63)
+    private String installerName;
+    @Column(name = "installer_sha256", length = 64)
+    private String installerSha256;
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
     private Map<String, String> answers;
@@ -99,7 +103,7 @@ public class BuildEntity {
 
     @SuppressWarnings("checkstyle:ParameterNumber")
     public BuildEntity(UUID id, String team, String distro, String profile, String installer,
-            Map<String, String> answers, List<String> secretKeys, List<String> formats, String sourceRepository,
+            String installerName, String installerSha256, Map<String, String> answers, List<String> secretKeys, List<String> formats, String sourceRepository,
             String sourceCommit, String tests, String channel, int priority, Map<String, String> labels,
             long timeoutSeconds, String accel, String arch, List<String> workerLabels, String fingerprint,
             String imageName, String idempotencyKey, String requestHash, int maxAttempts, Instant createdAt) {
@@ -109,6 +113,8 @@ public class BuildEntity {
         this.distro = distro;
         this.profile = profile;
         this.installer = installer;
+        this.installerName = installerName;
+        this.installerSha256 = installerSha256;
         this.answers = answers;
         this.secretKeys = secretKeys;
         this.formats = formats;
@@ -136,6 +142,9 @@ public class BuildEntity {
     public String getDistro() { return distro; }
     public String getProfile() { return profile; }
     public String getInstaller() { return installer; }
+    /** The registered installer the request resolved to (null for builds from before the registry). */
+    public String getInstallerName() { return installerName; }
+    public String getInstallerSha256() { return installerSha256; }
     public Map<String, String> getAnswers() { return answers; }
     public List<String> getSecretKeys() { return secretKeys; }
     public List<String> getFormats() { return formats; }

@@ -7,6 +7,8 @@ import dev.goldsmith.registry.Channels;
 import dev.goldsmith.registry.RegistryLookup;
 import dev.goldsmith.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -35,8 +37,18 @@ class ChannelController {
     }
 
     @GetMapping("/api/v1/registry/{distro}/{profile}/{channel}")
-    RegistryEntry entry(@PathVariable String distro, @PathVariable String profile, @PathVariable String channel,
-            @RequestParam(required = false) String team, HttpServletRequest request) {
-        return registry.entry(Caller.current(), team, distro, profile, channel, baseUrls.of(request));
+    ResponseEntity<RegistryEntry> entry(@PathVariable String distro, @PathVariable String profile,
+            @PathVariable String channel, @RequestParam(required = false) String team, HttpServletRequest request) {
+        return revalidated(registry.entry(Caller.current(), team, distro, profile, channel, baseUrls.of(request)));
+    }
+
+    @GetMapping("/api/v1/registry/versions/{name}")
+    ResponseEntity<RegistryEntry> version(@PathVariable String name, HttpServletRequest request) {
+        return revalidated(registry.version(Caller.current(), name, baseUrls.of(request)));
+    }
+
+    /** Private to the caller, and worth keeping only with its ETag: a channel moves at any time. */
+    private static ResponseEntity<RegistryEntry> revalidated(RegistryEntry entry) {
+        return ResponseEntity.ok().cacheControl(CacheControl.noCache().cachePrivate()).body(entry);
     }
 }

@@ -68,6 +68,15 @@ class ImageController {
                 .build();
     }
 
+    /** A redirect to the SBOM (SPDX 2.3 JSON) the provenance names by digest. */
+    @GetMapping("/api/v1/images/{name}/sbom")
+    ResponseEntity<Void> sbom(@PathVariable String name) {
+        return ResponseEntity.status(HttpStatus.FOUND)
+                .location(URI.create(catalog.sbomUrl(Caller.current(), name)))
+                .cacheControl(CacheControl.noStore())
+                .build();
+    }
+
     @GetMapping("/api/v1/images/{name}/artifacts/{format}/sha256")
     ResponseEntity<String> checksum(@PathVariable String name, @PathVariable String format) {
         return ResponseEntity.ok().contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))

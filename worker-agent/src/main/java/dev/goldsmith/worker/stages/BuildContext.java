@@ -16,7 +16,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-/** Everything the stages of one build attempt share: its spec, directory, log, key, stop signal and tools. */
+/**
+ * Everything the stages of one build attempt share: its spec, directory, the checked installer medium (a file
+ * of the worker's media cache), log, key, stop signal and tools.
+ */
 public record BuildContext(
         BuildSpec spec,
         UUID lease,
@@ -50,9 +53,11 @@ public record BuildContext(
         return dir.resolve("export");
     }
 
+    /** A VM of this build; every one boots the way the installer medium does (UEFI, or BIOS). */
     public VmSpec.Builder vm(String role) throws IOException {
-        return new VmSpec.Builder(spec.buildId().toString().substring(0, 8) + "-" + role, accel, vmMemoryMb,
-                firmware, dir.resolve(role + "-vars.fd"), qmpSocket(role), dir.resolve(role + ".pid"));
+        VmSpec.Builder builder = new VmSpec.Builder(spec.buildId().toString().substring(0, 8) + "-" + role, accel,
+                vmMemoryMb, firmware, dir.resolve(role + "-vars.fd"), qmpSocket(role), dir.resolve(role + ".pid"));
+        return "BIOS".equals(spec.installerMedium().bootMode()) ? builder.bios() : builder;
     }
 
     /** A UNIX socket path must stay under 108 bytes, so QMP sockets live in a short private directory. */

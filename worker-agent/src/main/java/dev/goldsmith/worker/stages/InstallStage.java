@@ -15,22 +15,25 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * INSTALL: a blank qcow2 target, the seed disk with answers.env, the installer medium booted under OVMF with
- * {@code -no-reboot}. The install is done when the VM exits after printing the success line; a failure line
- * ends it at once; the stage deadline ends it otherwise. The serial console is in the build log either way.
+ * INSTALL: a blank qcow2 target, the seed disk with answers.env, the installer medium booted (under OVMF, or
+ * SeaBIOS for a BIOS medium) with {@code -no-reboot}. The medium's descriptor says how it ends: the install is
+ * done when the VM exits after printing the success line (kldload's {@code Install completed successfully}); a
+ * failure line ends it at once; the deadline ends it otherwise. The serial console is in the build log either way.
  */
 public final class InstallStage {
 
-    public static final String SUCCESS_LINE = "Install completed successfully";
-    static final List<String> FAILURE_MARKERS = List.of("Install failed:", "Installation failed", "REFUSING:");
     private static final Duration FAILURE_GRACE = Duration.ofSeconds(5);
 
     private final String targetSize;
     private final Duration deadline;
+    private final String successLine;
+    private final List<String> failureLines;
 
-    public InstallStage(String targetSize, Duration deadline) {
+    public InstallStage(String targetSize, Duration deadline, String successLine, List<String> failureLines) {
         this.targetSize = targetSize;
         this.deadline = deadline;
+        this.successLine = successLine;
+        this.failureLines = List.copyOf(failureLines);
     }
 
     public void run(BuildContext build) throws StageFailure, StopSignal.StoppedException, IOException,
@@ -54,9 +57,9 @@ public final class InstallStage {
                 .noReboot()
                 .build();
         try (QemuVm vm = build.start(spec, line -> {
-            if (line.contains(SUCCESS_LINE)) {
+            if (line.contains(successLine)) {
                 success.set(line);
-            } else if (FAILURE_MARKERS.stream().anyMatch(line::contains)) {
+            } else if (failureLines.stream().anyMatch(line::contains)) {
                 failure.compareAndSet(null, line.strip());
             }
         })) {
@@ -83,9 +86,9 @@ public final class InstallStage {
             }
             if (success.get() == null) {
                 throw new StageFailure("INSTALL_FAILED", "the installer VM exited (status " + vm.exitValue()
-                        + ") without printing '" + SUCCESS_LINE + "'", false);
+                        + ") without printing '" + successLine + "'", false);
             }
-            build.log().step("install finished: VM exited after '" + SUCCESS_LINE + "'");
+            build.log().step("install finished: VM exited after '" + successLine + "'");
         } finally {
             Files.deleteIfExists(seed);
         }

@@ -1,6 +1,7 @@
 package dev.goldsmith.worker.stages;
 
 import dev.goldsmith.api.CheckResult;
+import dev.goldsmith.api.InstalledPackage;
 import dev.goldsmith.worker.StopSignal;
 import dev.goldsmith.worker.ssh.GuestShell;
 import dev.goldsmith.worker.vm.Commands;
@@ -14,7 +15,7 @@ import java.util.List;
 
 /**
  * TEST: boots the installed disk through a copy-on-write overlay (never the original), waits for SSH, runs the
- * suite check by check, and collects the package list and {@code zfs list} where present.
+ * suite check by check, and collects the installed packages (the SBOM) and {@code zfs list} where present.
  */
 public final class TestStage {
 
@@ -71,7 +72,6 @@ public final class TestStage {
                     + " (exit " + result.exitStatus() + ", " + result.durationMs() + " ms)");
             results.add(result);
         }
-        inventory(build, guest);
         return results;
     }
 
@@ -94,20 +94,25 @@ public final class TestStage {
                 (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** The installed package list (an SBOM of sorts) and the ZFS layout, into the build log. */
-    private static void inventory(BuildContext build, BootedGuest guest) throws IOException {
-        var packages = guest.shell().run("if [ -f /var/lib/dpkg/status ]; then dpkg-query -W -f "
-                + "'${Package} ${Version}\\n'; elif [ -d /var/lib/rpm ]; then rpm -qa; "
-                + "elif [ -f /etc/reference-tiny/packages.lock ]; then cat /etc/reference-tiny/packages.lock; "
-                + "else busybox --list | sed 's/^/busybox:/'; fi", CHECK_TIMEOUT);
-        build.log().step("installed packages (" + packages.output().lines().count() + "):");
-        packages.output().lines().forEach(line -> build.log().append("  " + line));
+    /**
+     * The installed packages (for the image's SBOM, logged too) and the ZFS layout, into the build log. An image
+     * without a package manager answers an empty list.
+     */
+    public List<InstalledPackage> inventory(BuildContext build, BootedGuest guest) throws IOException {
+        var listed = guest.shell().run(PackageInventory.COMMAND, CHECK_TIMEOUT);
+        PackageInventory.Parsed parsed = PackageInventory.parse(listed.output());
+        build.log().step("installed packages (" + parsed.packages().size() + "):");
+        parsed.packages().forEach(p -> build.log().append("  " + p.name() + " " + p.version()
+                + (p.architecture() == null ? "" : " " + p.architecture())));
+        parsed.skipped().forEach(line -> build.log().append("  (not a package line, left out of the SBOM) "
+                + build.log().mask(line)));
         var zfs = guest.shell().run("command -v zfs >/dev/null && sudo zfs list -o name,used,mountpoint || true",
                 CHECK_TIMEOUT);
         if (!zfs.output().isBlank()) {
             build.log().step("zfs list:");
             zfs.output().lines().forEach(line -> build.log().append("  " + line));
         }
+        return parsed.packages();
     }
 
     private static String excerpt(String output) {

@@ -31,7 +31,9 @@ public final class QemuVm implements AutoCloseable {
     }
 
     public static QemuVm start(VmSpec spec, Consumer<String> console) throws IOException {
-        Files.copy(spec.firmware().varsTemplate(), spec.varsFile(), StandardCopyOption.REPLACE_EXISTING);
+        if (spec.uefi()) {
+            Files.copy(spec.firmware().varsTemplate(), spec.varsFile(), StandardCopyOption.REPLACE_EXISTING);
+        }
         Files.deleteIfExists(spec.qmpSocket());
         Process process = new ProcessBuilder(spec.command()).redirectErrorStream(true).start();
         process.getOutputStream().close();

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * One VM, turned into qemu's argument list. Every value here is the farm's own (paths it made, ports it
- * picked, enumerations); nothing from a build request.
+ * picked, enumerations); nothing from a build request. A UEFI VM boots OVMF from pflash with its own copy of the
+ * variable store; a BIOS VM boots QEMU's SeaBIOS (no pflash).
  */
 public record VmSpec(
         String name,
@@ -19,7 +20,8 @@ public record VmSpec(
         Integer sshForwardPort,
         Path qmpSocket,
         Path pidFile,
-        boolean noReboot) {
+        boolean noReboot,
+        boolean uefi) {
 
     /** Builds a VM for one role of a build (install, test), in that build's directory. */
     public static final class Builder {
@@ -33,6 +35,7 @@ public record VmSpec(
         private final List<Disk> disks = new ArrayList<>();
         private Integer sshPort;
         private boolean noReboot;
+        private boolean uefi = true;
 
         public Builder(String name, Accel accel, int memoryMb, Firmware firmware, Path varsFile, Path qmpSocket,
                 Path pidFile) {
@@ -60,9 +63,15 @@ public record VmSpec(
             return this;
         }
 
+        /** Boots SeaBIOS instead of OVMF, for media and systems that boot the legacy way. */
+        public Builder bios() {
+            this.uefi = false;
+            return this;
+        }
+
         public VmSpec build() {
             return new VmSpec(name, accel, memoryMb, 2, firmware, varsFile, List.copyOf(disks), sshPort, qmpSocket,
-                    pidFile, noReboot);
+                    pidFile, noReboot, uefi);
         }
     }
 
@@ -79,11 +88,14 @@ public record VmSpec(
                 "-monitor", "none",
                 "-serial", "stdio",
                 "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
-                "-pidfile", pidFile.toString(),
-                "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + firmware.code(),
-                "-drive", "if=pflash,format=raw,unit=1,file=" + varsFile,
-                // Without an entropy source the guest stalls on getrandom (key generation, uuids).
-                "-device", "virtio-rng-pci"));
+                "-pidfile", pidFile.toString()));
+        if (uefi) {
+            args.addAll(List.of(
+                    "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + firmware.code(),
+                    "-drive", "if=pflash,format=raw,unit=1,file=" + varsFile));
+        }
+        // Without an entropy source the guest stalls on getrandom (key generation, uuids).
+        args.addAll(List.of("-device", "virtio-rng-pci"));
         for (Disk disk : disks) {
             String drive = "if=none,id=" + disk.id() + ",file=" + disk.file() + ",format=" + disk.format()
                     + (disk.readOnly() ? ",readonly=on" : "") + (disk.cdrom() ? ",media=cdrom" : "");

@@ -49,6 +49,8 @@ final class Farm implements AutoCloseable {
                 "GOLDSMITH_DATA_DIR", dir.resolve("data").toString(),
                 "GOLDSMITH_ADMIN_TOKEN", ADMIN,
                 "SERVER_PORT", Integer.toString(port)));
+        // The control plane registers the reference media it finds here at start-up; workers fetch them from it.
+        env.put("GOLDSMITH_INSTALLER_DIR", ReferenceTiny.mediumDir().toString());
         env.putAll(settings);
         Process process = Processes.start(List.of(Processes.java(), "-jar", jar.toString()), env,
                 dir.resolve("control-plane.log"));
@@ -75,13 +77,12 @@ final class Farm implements AutoCloseable {
         return JSON.readTree(response.body()).get("token").asString();
     }
 
-    Process worker(String name, String token, Path workDir, Path installerDir, Map<String, String> extra)
-            throws IOException {
+    /** A worker agent; it fetches installer media from the farm into {@code <workDir>/cache}. */
+    Process worker(String name, String token, Path workDir, Map<String, String> extra) throws IOException {
         Map<String, String> env = new HashMap<>(Map.of(
                 "GOLDSMITH_URL", "http://127.0.0.1:" + port,
                 "GOLDSMITH_WORKER_TOKEN", token,
                 "GOLDSMITH_WORK_DIR", workDir.toString(),
-                "GOLDSMITH_INSTALLER_DIR", installerDir.toString(),
                 "GOLDSMITH_WORKER_NAME", name,
                 "GOLDSMITH_ACCEL", "tcg",
                 "GOLDSMITH_CLAIM_WAIT", "PT5S"));

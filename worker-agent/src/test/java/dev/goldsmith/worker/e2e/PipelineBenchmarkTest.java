@@ -67,10 +67,9 @@ class PipelineBenchmarkTest {
     @Test
     void farmOverheadAroundARealBuild() throws Exception {
         Path dir = Files.createTempDirectory("goldsmith-bench-");
-        Path installers = ReferenceTiny.mediumDir();
         try (Farm farm = Farm.start(dir, Map.of())) {
             String builder = farm.token("bench", "builder");
-            farm.worker("bench-worker", farm.token("farm", "worker"), dir.resolve("work"), installers, Map.of());
+            farm.worker("bench-worker", farm.token("farm", "worker"), dir.resolve("work"), Map.of());
             // Start the clock once the agent waits for work: its JVM start is not the farm's overhead.
             Path workerLog = dir.resolve("bench-worker.log");
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))

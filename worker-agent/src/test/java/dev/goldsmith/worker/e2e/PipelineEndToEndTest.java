@@ -41,13 +41,11 @@ class PipelineEndToEndTest {
 
     private Path dir;
     private Farm farm;
-    private Path installers;
     private String builder;
 
     @BeforeAll
     void startFarm() throws Exception {
         dir = Files.createTempDirectory("goldsmith-e2e-");
-        installers = ReferenceTiny.mediumDir();
         farm = Farm.start(dir, Map.of(
                 "GOLDSMITH_LEASE_TTL", "20s",
                 "GOLDSMITH_WORKERS_HEARTBEAT_INTERVAL", "5s",
@@ -84,7 +82,7 @@ class PipelineEndToEndTest {
     @Test
     @Order(1)
     void buildGoesFromSeedDiskToVerifiedArtifactsInEveryFormat() throws Exception {
-        farm.worker("e2e-worker", farm.token("farm", "worker"), dir.resolve("work"), installers, Map.of());
+        farm.worker("e2e-worker", farm.token("farm", "worker"), dir.resolve("work"), Map.of());
         String id = submit(List.of("qcow2", "raw", "vmdk", "vhd", "ova"), "golden-e2e");
 
         JsonNode build = farm.awaitEnd(id, builder, BUILD_TIMEOUT);
@@ -134,6 +132,12 @@ class PipelineEndToEndTest {
         assertThat(ovaMembers(images.resolve(name + ".ova")))
                 .containsExactly(name + ".ovf", name + ".mf", name + "-disk1.vmdk");
 
+        JsonNode sbom = Farm.JSON.readTree(Files.readString(images.resolve(name + ".spdx.json")));
+        List<String> packages = new ArrayList<>();
+        sbom.get("packages").forEach(p -> packages.add(p.get("name").asString()));
+        assertThat(packages).as("the SBOM lists what the TEST stage found installed")
+                .contains(name, "busybox-static", "dropbear-bin").anyMatch(p -> p.startsWith("linux-image-"));
+
         DiskInspector sealed = DiskInspector.rootOf(images.resolve(name + ".raw"), dir);
         assertThat(sealed.cat("/etc/machine-id")).as("machine-id emptied by SEAL").isBlank();
         assertThat(sealed.list("/etc/dropbear")).doesNotContain("host_key");
@@ -146,14 +150,14 @@ class PipelineEndToEndTest {
     void killedWorkerLeavesNoQemuBehindAndItsBuildIsRequeuedAndFinished() throws Exception {
         String token = farm.token("farm", "worker");
         Path workDir = dir.resolve("fault-work");
-        Process first = farm.worker("fault-worker", token, workDir, installers,
+        Process first = farm.worker("fault-worker", token, workDir,
                 Map.of("GOLDSMITH_WORKER_LABELS", "fault"));
         String id = submit(List.of("qcow2"), "fault-e2e", List.of("fault"));
         ProcessHandle installer = awaitInstallerVm(workDir, Duration.ofMinutes(3));
 
         first.destroyForcibly().waitFor();
         assertThat(installer.isAlive()).as("QEMU outlives a SIGKILLed agent until its restart").isTrue();
-        farm.worker("fault-worker-restarted", token, workDir, installers, Map.of("GOLDSMITH_WORKER_LABELS", "fault"));
+        farm.worker("fault-worker-restarted", token, workDir, Map.of("GOLDSMITH_WORKER_LABELS", "fault"));
 
         assertThat(installer.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
         JsonNode build = farm.awaitEnd(id, builder, BUILD_TIMEOUT);
@@ -165,7 +169,7 @@ class PipelineEndToEndTest {
     @Order(3)
     void cancellingARunningBuildStopsItsVmWithinSeconds() throws Exception {
         Path workDir = dir.resolve("cancel-work");
-        farm.worker("cancel-worker", farm.token("farm", "worker"), workDir, installers,
+        farm.worker("cancel-worker", farm.token("farm", "worker"), workDir,
                 Map.of("GOLDSMITH_WORKER_LABELS", "cancel"));
         String id = submit(List.of("qcow2"), "cancel-e2e", List.of("cancel"));
         ProcessHandle installer = awaitInstallerVm(workDir, Duration.ofMinutes(3));
@@ -183,7 +187,7 @@ class PipelineEndToEndTest {
     @Order(4)
     void twoSlotsRunTwoBuildsAtOnceWithoutClashingPortsOrFiles() throws Exception {
         Path workDir = dir.resolve("pair-work");
-        farm.worker("pair-worker", farm.token("farm", "worker"), workDir, installers,
+        farm.worker("pair-worker", farm.token("farm", "worker"), workDir,
                 Map.of("GOLDSMITH_WORKER_LABELS", "pair", "GOLDSMITH_SLOTS", "2", "GOLDSMITH_VM_MEMORY_MB", "512"));
         String first = submit(List.of("qcow2"), "pair-one", List.of("pair"));
         String second = submit(List.of("qcow2"), "pair-two", List.of("pair"));
@@ -203,7 +207,7 @@ class PipelineEndToEndTest {
     @Test
     @Order(5)
     void installerFailureLineFailsTheBuildAtInstallWithoutRetry() throws Exception {
-        farm.worker("failing-worker", farm.token("farm", "worker"), dir.resolve("failing-work"), installers,
+        farm.worker("failing-worker", farm.token("farm", "worker"), dir.resolve("failing-work"),
                 Map.of("GOLDSMITH_WORKER_LABELS", "failing"));
         // The installer medium is the second disk: the installer refuses to install onto itself.
         var response = farm.call("POST", "/api/v1/builds", builder, Map.of(

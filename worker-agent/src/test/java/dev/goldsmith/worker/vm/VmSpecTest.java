@@ -45,4 +45,14 @@ class VmSpecTest {
                 "hostfwd=tcp:127.0.0.1:40022-:22", "virtio-net-pci,netdev=net0,romfile=");
         assertThat(line).doesNotContain("-no-reboot");
     }
+
+    @Test
+    void biosMediumBootsSeaBiosWithoutOvmfPflash() {
+        List<String> command = aVm().bios().disk(Disk.installerMedium(Path.of("/cache/0123abcd.iso"))).noReboot()
+                .build().command();
+
+        String line = String.join(" ", command);
+        assertThat(line).doesNotContain("pflash", "/ovmf/");
+        assertThat(line).contains("-device ide-cd,drive=installer,bootindex=0", "-no-reboot", "-machine q35");
+    }
 }
