@@ -11,6 +11,7 @@ packages=(
     curl ca-certificates
     prometheus shellcheck jq   # deploy/verify.sh: promtool, script lint
     rclone                     # tests: a standard S3 client reads the bucket layout
+    wrk                        # benchmarks: HTTP load on the registry
 )
 missing=()
 for p in "${packages[@]}"; do

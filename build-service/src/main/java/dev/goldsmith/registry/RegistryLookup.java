@@ -1,38 +1,33 @@
 package dev.goldsmith.registry;
 
-import dev.goldsmith.api.ChannelView;
 import dev.goldsmith.api.RegistryArtifact;
 import dev.goldsmith.api.RegistryEntry;
 import dev.goldsmith.artifacts.StoredArtifact;
 import dev.goldsmith.artifacts.StoredArtifacts;
 import dev.goldsmith.problems.ApiException;
-import dev.goldsmith.registry.persistence.ChannelRecords;
 import dev.goldsmith.registry.persistence.ImageRecords;
 import dev.goldsmith.security.Caller;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * What a channel or a pinned version resolves to, in the shape Terraform reads: the mutable channel beside
- * immutable per-version URLs. File URLs are download links, fetchable without a bearer token.
+ * immutable per-version URLs. File URLs are download links, fetchable without a bearer token. No transaction:
+ * the channel and its version come from one statement, and a version's files never change.
  */
 @Service
-@Transactional(readOnly = true)
 public class RegistryLookup {
 
     private final Channels channels;
-    private final ChannelRecords records;
     private final ImageRecords images;
     private final ImageCatalog catalog;
     private final StoredArtifacts artifacts;
     private final DownloadLinks links;
 
-    RegistryLookup(Channels channels, ChannelRecords records, ImageRecords images, ImageCatalog catalog,
-            StoredArtifacts artifacts, DownloadLinks links) {
+    RegistryLookup(Channels channels, ImageRecords images, ImageCatalog catalog, StoredArtifacts artifacts,
+            DownloadLinks links) {
         this.channels = channels;
-        this.records = records;
         this.images = images;
         this.catalog = catalog;
         this.artifacts = artifacts;
@@ -42,10 +37,10 @@ public class RegistryLookup {
     public RegistryEntry entry(Caller caller, String team, String distro, String profile, String channel,
             ImageUrls urls) {
         ChannelKey key = channels.key(caller, team, channel, distro, profile);
-        ChannelView now = records.current(key).filter(c -> c.image() != null)
+        Image image = images.findByChannel(key.team(), key.channel(), key.distro(), key.profile())
                 .orElseThrow(() -> ApiException.notFound("Channel " + key.channel() + " of team " + key.team()
                         + " for " + key.distro() + "/" + key.profile() + " points at no image version."));
-        return entry(images.find(now.image()).orElseThrow(), key.channel(), urls);
+        return entry(image, key.channel(), urls);
     }
 
     /** A version pinned by name; {@code 410} once it is revoked, so a plan that pins it fails loudly. */

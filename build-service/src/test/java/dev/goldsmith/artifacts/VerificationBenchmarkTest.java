@@ -63,7 +63,7 @@ class VerificationBenchmarkTest extends ServiceTest {
         String viaSha256sum = sha256sum(stored);
         double toolSeconds = (System.nanoTime() - t1) / 1e9;
 
-        System.out.printf("VERIFICATION BENCH 1 GiB: control plane (S3 GET + SHA-256) %.2f s = %.0f MB/s; "
+        System.out.printf("BENCH verification 1 GiB: control plane (S3 GET + SHA-256) %.2f s = %.0f MB/s; "
                         + "sha256sum on the stored file %.2f s = %.0f MB/s; ratio %.0f %%; digests %s%n",
                 s3Seconds, SIZE / 1e6 / s3Seconds, toolSeconds, SIZE / 1e6 / toolSeconds,
                 100 * toolSeconds / s3Seconds, viaS3.equals(viaSha256sum) ? "agree" : "DIFFER");

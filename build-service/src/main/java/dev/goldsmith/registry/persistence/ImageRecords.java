@@ -51,6 +51,14 @@ public class ImageRecords {
                 .query(ImageRecords::image).optional();
     }
 
+    /** The version a team's channel points at, in one statement (what Terraform polls). */
+    public Optional<Image> findByChannel(String team, String channel, String distro, String profile) {
+        return jdbc.sql("select " + COLUMNS + " from channels c join images i on i.name = c.image_name"
+                        + " where c.team = ? and c.channel = ? and c.distro = ? and c.profile = ?")
+                .params(team, channel, distro, profile)
+                .query(ImageRecords::image).optional();
+    }
+
     public Optional<Image> findVisible(String name, String team, boolean admin) {
         return jdbc.sql("select " + COLUMNS + " from images i where i.name = :name and " + VISIBLE)
                 .param("name", name).param("team", team).param("admin", admin)
