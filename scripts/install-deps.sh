@@ -8,6 +8,7 @@ packages=(
     mtools dosfstools          # worker: FAT seed disk without mounting
     e2fsprogs fdisk            # reference installers
     busybox-static cpio zstd binutils systemd-boot-efi # reference-tiny medium
+    mmdebstrap dpkg-dev        # reference-debian-zfs medium (darksite, live system)
     curl ca-certificates
     prometheus shellcheck jq   # deploy/verify.sh: promtool, script lint
     rclone                     # tests: a standard S3 client reads the bucket layout
