@@ -13,6 +13,7 @@ import dev.goldsmith.worker.vm.Firmware;
 import dev.goldsmith.worker.vm.LeftoverCleaner;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,8 @@ public final class WorkerMain {
         log.info("registered as worker {} '{}' with {} slot(s)", registered.workerId(), settings.name(),
                 settings.slots());
 
-        MediaCache media = new MediaCache(settings.cacheDir(), settings.cacheSize(), controlPlane.http());
+        MediaCache media = new MediaCache(settings.cacheDir(), settings.cacheSize(), controlPlane.http(),
+                Clock.systemUTC());
         BuildRunner runner = new BuildRunner(settings, controlPlane, accel, firmware, registered.heartbeatInterval(),
                 media);
         List<Thread> slots = new ArrayList<>();

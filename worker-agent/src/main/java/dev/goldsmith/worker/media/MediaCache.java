@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -50,13 +51,16 @@ public final class MediaCache {
     private final Path dir;
     private final long limit;
     private final HttpClient http;
+    private final Clock clock;
     private final Map<String, CompletableFuture<Path>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Integer> inUse = new HashMap<>();
 
-    public MediaCache(Path dir, long limit, HttpClient http) throws IOException {
+    /** {@code clock} stamps each use of a medium; the least recently used is evicted first. */
+    public MediaCache(Path dir, long limit, HttpClient http, Clock clock) throws IOException {
         this.dir = dir;
         this.limit = limit;
         this.http = http;
+        this.clock = clock;
         Files.createDirectories(dir);
         // Downloads a previous run did not finish.
         try (DirectoryStream<Path> parts = Files.newDirectoryStream(dir, "*.part-*")) {
@@ -147,7 +151,7 @@ public final class MediaCache {
         Path marker = dir.resolve(key + MARKER);
         if (Files.isRegularFile(file)) {
             if (markerMatches(file, marker, medium.sha256())) {
-                Files.setLastModifiedTime(marker, FileTime.fromMillis(System.currentTimeMillis()));
+                Files.setLastModifiedTime(marker, FileTime.from(clock.instant()));
                 buildLog.accept("installer medium " + medium.name() + " (sha256 " + medium.sha256()
                         + ") from the cache, unchanged since it was checked");
                 return file;
@@ -264,8 +268,9 @@ public final class MediaCache {
         }
     }
 
-    private static void writeMarker(Path file, Path marker, String sha256) throws IOException {
+    private void writeMarker(Path file, Path marker, String sha256) throws IOException {
         Files.writeString(marker, fingerprint(file, sha256));
+        Files.setLastModifiedTime(marker, FileTime.from(clock.instant()));
     }
 
     private static boolean markerMatches(Path file, Path marker, String sha256) throws IOException {

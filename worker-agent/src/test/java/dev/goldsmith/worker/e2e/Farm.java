@@ -1,5 +1,7 @@
 package dev.goldsmith.worker.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,21 +59,23 @@ final class Farm implements AutoCloseable {
         Process process = Processes.start(List.of(Processes.java(), "-jar", jar.toString()), env,
                 dir.resolve("control-plane.log"));
         Farm farm = new Farm(dir, port, process);
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("control plane exited: " + Files.readString(dir.resolve("control-plane.log")));
-            }
-            try {
-                if (farm.call("GET", "/actuator/health", null, null).statusCode() == 200) {
-                    return farm;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            Thread.sleep(500);
+        await("control plane healthy").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("control plane exited: "
+                                + Files.readString(dir.resolve("control-plane.log")));
+                    }
+                    return farm.healthy();
+                });
+        return farm;
+    }
+
+    private boolean healthy() throws InterruptedException {
+        try {
+            return call("GET", "/actuator/health", null, null).statusCode() == 200;
+        } catch (IOException starting) {
+            return false;
         }
-        throw new IllegalStateException("control plane did not become healthy");
     }
 
     String token(String team, String... roles) throws Exception {
@@ -122,13 +128,16 @@ final class Farm implements AutoCloseable {
 
     /** Polls a build until it ends (or the deadline passes) and returns its last view. */
     JsonNode awaitEnd(String buildId, String token, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode build = get("/api/v1/builds/" + buildId, token);
-        while (System.nanoTime() < deadline && List.of("QUEUED", "RUNNING").contains(build.get("status").asString())) {
-            Thread.sleep(1_000);
-            build = get("/api/v1/builds/" + buildId, token);
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            await("build " + buildId + " ends").atMost(timeout).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                last.set(get("/api/v1/builds/" + buildId, token));
+                return !List.of("QUEUED", "RUNNING").contains(last.get().get("status").asString());
+            });
+        } catch (ConditionTimeoutException stillRunning) {
+            // The caller asserts on the status, with the build and the worker's log in its message.
         }
-        return build;
+        return last.get();
     }
 
     static void deleteTree(Path root) throws IOException {

@@ -2,6 +2,7 @@ package dev.goldsmith.worker.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.goldsmith.api.InstallerMedium;
@@ -11,13 +12,18 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +45,31 @@ class MediaCacheTest {
     private final Map<String, AtomicInteger> downloads = new ConcurrentHashMap<>();
     private final List<String> log = new ArrayList<>();
     private volatile CountDownLatch slowDownloads = new CountDownLatch(0);
+    private final SteppedClock clock = new SteppedClock();
+
+    /** A clock that moves only when told to, so which medium was used last never depends on timing. */
+    private static final class SteppedClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-11-26T10:00:00Z");
+
+        void advance(Duration step) {
+            now = now.plus(step);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
 
     @BeforeEach
     void serve() throws IOException {
@@ -70,7 +101,7 @@ class MediaCacheTest {
     }
 
     private MediaCache cache(long limit) throws IOException {
-        return new MediaCache(dir.resolve("cache"), limit, HttpClient.newHttpClient());
+        return new MediaCache(dir.resolve("cache"), limit, HttpClient.newHttpClient(), clock);
     }
 
     /** A medium of {@code size} random bytes served at {@code /<name>}, described by its true digest. */
@@ -147,15 +178,20 @@ class MediaCacheTest {
         InstallerMedium medium = aMedium("shared", 500_000);
         slowDownloads = new CountDownLatch(1);
         List<Future<String>> builds = new ArrayList<>();
+        List<Thread> acquirers = new CopyOnWriteArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 4; i++) {
                 builds.add(pool.submit(() -> {
+                    acquirers.add(Thread.currentThread());
                     try (MediaCache.Use use = cache.acquire(medium, line -> { })) {
                         return sha256(Files.readAllBytes(use.file()));
                     }
                 }));
             }
-            Thread.sleep(300);
+            // The download has begun and all four builds are parked waiting for it before it may finish.
+            await().atMost(Duration.ofSeconds(10)).until(() -> downloadsOf(medium) == 1 && acquirers.size() == 4
+                    && acquirers.stream().allMatch(t -> t.getState() == Thread.State.WAITING
+                            || t.getState() == Thread.State.TIMED_WAITING));
             slowDownloads.countDown();
             for (Future<String> build : builds) {
                 assertThat(build.get()).isEqualTo(medium.sha256());
@@ -175,7 +211,7 @@ class MediaCacheTest {
         try (MediaCache.Use use = cache.acquire(oldest, log::add)) {
             oldestFile = use.file();
         }
-        Thread.sleep(20);
+        clock.advance(Duration.ofMinutes(1));
         try (MediaCache.Use holding = cache.acquire(held, log::add)) {
             try (MediaCache.Use use = cache.acquire(newest, log::add)) {
                 assertThat(use.file()).exists();
