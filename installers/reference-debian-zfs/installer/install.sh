@@ -173,6 +173,7 @@ run "zpool create failed" zpool create -f \
     -O acltype=posixacl -O canmount=off -O compression=lz4 -O dnodesize=auto \
     -O normalization=formD -O relatime=on -O xattr=sa -O mountpoint=none \
     -R "$TARGET" "$POOL" "$ZFS_DEV"
+T_POOL=$(date +%s)
 ROOT_DS=$POOL/ROOT/$HOST
 z() { run "zfs $* failed" zfs "$@"; }
 z create -o canmount=off -o mountpoint=none "$POOL/ROOT"
@@ -374,6 +375,10 @@ cleanup_target || fail "cannot unmount the target's helper file systems"
 run "zfs inherit sync failed" zfs inherit sync "$POOL"
 SNAP=install-$(date -u +%Y%m%dT%H%M%SZ)
 run "zfs snapshot failed" zfs snapshot -r "$POOL@$SNAP"
+# what went into the pool, for the farm's benchmark: logical bytes the datasets wrote (the objsets' nwritten
+# kstats) and what the pool allocated, over the time since zpool create
+written=$({ cat /proc/spl/kstat/zfs/"$POOL"/objset-0x* 2>/dev/null || true; } | awk '$1 == "nwritten" { n += $3 } END { printf "%d", n }')
+log "pool-stats written=${written:-0} allocated=$(zpool list -Hp -o allocated "$POOL") seconds=$(($(date +%s) - T_POOL))"
 run "zfs umount failed" zfs umount -a
 run "zpool export failed" zpool export "$POOL"
 log "snapshot $POOL@$SNAP; pool exported; $(($(date +%s) - T0)) s in all"

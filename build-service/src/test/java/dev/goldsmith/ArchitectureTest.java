@@ -25,7 +25,8 @@ class ArchitectureTest {
 
     @Test
     void entitiesNeverLeaveTheirFeature() {
-        for (String feature : new String[] {"builds", "workers", "security", "artifacts", "provenance", "registry"}) {
+        for (String feature : new String[] {"builds", "workers", "security", "artifacts", "provenance", "registry",
+                "installers"}) {
             noClasses().that().resideOutsideOfPackage("dev.goldsmith." + feature + "..")
                     .should().dependOnClassesThat().resideInAPackage("dev.goldsmith." + feature + ".persistence..")
                     .check(CLASSES);

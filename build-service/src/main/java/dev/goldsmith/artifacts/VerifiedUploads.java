@@ -105,6 +105,21 @@ public class VerifiedUploads {
         return available(() -> store.sha256(key));
     }
 
+    /** What the bucket holds under a key, compared with the bytes that belong there. */
+    public enum Held { SAME, ABSENT, OTHER }
+
+    /**
+     * Whether {@code key} holds an object of {@code size} bytes that hash to {@code sha256}: its bytes are read
+     * back and hashed unless {@code hashedBefore} (a record made when they were last checked vouches for them).
+     */
+    public Held compare(String key, long size, String sha256, boolean hashedBefore) {
+        long stored = size(key).orElse(-1);
+        if (stored < 0) {
+            return Held.ABSENT;
+        }
+        return stored == size && (hashedBefore || sha256(key).equals(sha256)) ? Held.SAME : Held.OTHER;
+    }
+
     /** Writes a local file the control plane holds itself (no presigned URLs needed). */
     public void putFile(String key, Path file) {
         available(() -> {
@@ -114,6 +129,30 @@ public class VerifiedUploads {
                 throw new ObjectStoreException(null, "read " + file + ": " + e.getMessage(), e);
             }
             return null;
+        });
+    }
+
+    /**
+     * Writes a local file and checks what landed against its size and SHA-256 (a mismatch deletes the object and
+     * answers 422 {@code artifact-mismatch}).
+     */
+    public void putFileVerified(String key, Path file, long size, String sha256) {
+        putFile(key, file);
+        verify(key, size, sha256, () -> { });
+    }
+
+    /** The bytes of a small object the control plane stored itself; one of more than {@code maxBytes} is refused. */
+    public byte[] read(String key, int maxBytes) {
+        return available(() -> {
+            try (InputStream in = store.open(key)) {
+                byte[] bytes = in.readNBytes(maxBytes + 1);
+                if (bytes.length > maxBytes) {
+                    throw new IllegalStateException(key + " holds more than " + maxBytes + " bytes");
+                }
+                return bytes;
+            } catch (IOException e) {
+                throw new ObjectStoreException(null, "read " + key + ": " + e.getMessage(), e);
+            }
         });
     }
 

@@ -44,10 +44,10 @@ public class BuildSpecs {
      */
     private InstallerMedium medium(BuildEntity b) {
         if (b.getInstallerSha256() != null) {
-            return installers.medium(b.getInstallerName(), b.getInstallerSha256());
+            return installers.medium(b.getInstallerName(), b.getInstallerSha256(), b.getDarksite());
         }
         return installers.resolve(b.getInstaller())
-                .map(installer -> installers.medium(installer.name(), installer.sha256()))
+                .map(installer -> installers.medium(installer.name(), installer.sha256(), installer.darksite()))
                 .orElse(null);
     }
 }

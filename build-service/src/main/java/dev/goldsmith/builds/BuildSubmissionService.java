@@ -4,6 +4,7 @@ import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.api.BuildRequest;
 import dev.goldsmith.builds.persistence.BuildEntity;
 import dev.goldsmith.builds.persistence.BuildRepository;
+import dev.goldsmith.installers.Installer;
 import dev.goldsmith.installers.InstallerCatalog;
 import dev.goldsmith.problems.ApiException;
 import dev.goldsmith.queue.QueueNotifier;
@@ -104,15 +105,15 @@ public class BuildSubmissionService {
                 return new Outcome(hit.get().getId(), true, false);
             }
         }
-        if (!installers.holdForBuild(valid.installerName(), valid.installerSha256())) {
-            throw ApiException.conflict("Installer '" + valid.installerName() + "' changed or was deleted while the "
-                    + "build was submitted; submit again.");
-        }
+        Installer installer = installers.holdForBuild(valid.installerName(), valid.installerSha256())
+                .orElseThrow(() -> ApiException.conflict("Installer '" + valid.installerName() + "' changed or was "
+                        + "deleted while the build was submitted; submit again."));
         limits.admit(caller.team());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String imageName = reserveImageName(valid, LocalDate.ofInstant(now, ZoneOffset.UTC));
         BuildEntity build = new BuildEntity(UUID.randomUUID(), caller.team(), valid.distro(), valid.profile(),
-                valid.installer(), valid.installerName(), valid.installerSha256(), valid.answers(), List.copyOf(valid.secrets().keySet()), valid.formats(),
+                valid.installer(), valid.installerName(), valid.installerSha256(), installer.darksite(),
+                valid.answers(), List.copyOf(valid.secrets().keySet()), valid.formats(),
                 valid.sourceRepository(), valid.sourceCommit(), valid.tests(), valid.channel(), valid.priority(),
                 valid.labels(), valid.timeout().toSeconds(), valid.accel(), valid.arch(), valid.workerLabels(),
                 fingerprint, imageName, idempotencyKey, requestHash, properties.maxAttempts(), now);

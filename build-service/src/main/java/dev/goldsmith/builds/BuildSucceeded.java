@@ -13,7 +13,8 @@ import java.util.UUID;
  * digests are those of the archived log and test report ({@code testReportSha256} null when no check ran) and of
  * the SBOM stored beside the image.
  * {@code installer} is what the request named; {@code installerName} and {@code installerSha256} the registered
- * medium it was built from.
+ * medium it was built from; {@code darksite} the digest of the darksite that medium carried and
+ * {@code darksitePackages} how many packages its lock pins (null and 0 when it carried none).
  */
 public record BuildSucceeded(
         UUID buildId,
@@ -23,6 +24,8 @@ public record BuildSucceeded(
         String installer,
         String installerName,
         String installerSha256,
+        String darksite,
+        int darksitePackages,
         Map<String, String> answers,
         List<String> formats,
         Source source,

@@ -7,6 +7,8 @@ import dev.goldsmith.artifacts.BuildRecordObjects;
 import dev.goldsmith.builds.persistence.BuildEntity;
 import dev.goldsmith.builds.persistence.BuildRecords;
 import dev.goldsmith.builds.persistence.BuildRepository;
+import dev.goldsmith.installers.Darksite;
+import dev.goldsmith.installers.Darksites;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -24,15 +26,17 @@ class SucceededBuilds {
     private final BuildRecords records;
     private final BuildArchive archive;
     private final BuildRecordObjects objects;
+    private final Darksites darksites;
     private final String farmId;
     private final ApplicationEventPublisher events;
 
     SucceededBuilds(BuildRepository builds, BuildRecords records, BuildArchive archive, BuildRecordObjects objects,
-            GoldsmithProperties properties, ApplicationEventPublisher events) {
+            Darksites darksites, GoldsmithProperties properties, ApplicationEventPublisher events) {
         this.builds = builds;
         this.records = records;
         this.archive = archive;
         this.objects = objects;
+        this.darksites = darksites;
         this.farmId = properties.provenance().farmId();
         this.events = events;
     }
@@ -45,10 +49,17 @@ class SucceededBuilds {
                 b.getImageName(), b.getDistro(), b.getFinishedAt(), packages == null ? List.of() : packages));
         events.publishEvent(new BuildSucceeded(b.getId(), b.getTeam(), b.getDistro(), b.getProfile(), b.getInstaller(),
                 b.getInstallerName() != null ? b.getInstallerName() : b.getInstaller(), b.getInstallerSha256(),
+                b.getDarksite(), darksitePackages(b.getDarksite()),
                 new TreeMap<>(b.getAnswers()), b.getFormats(), new Source(b.getSourceRepository(), b.getSourceCommit()),
                 b.getTests(), b.getArch(), b.getFingerprint(), b.getImageName(), b.getChannel(), attempt,
                 records.workerName(b.getWorkerId()).orElse(null), b.getStartedAt(), b.getFinishedAt(),
                 records.checks(buildId, attempt), archived.logSha256(), archived.testReportSha256(),
                 sbom.sha256()));
+    }
+
+    /** How many packages the darksite's lock pins (a recorded darksite is never deleted). */
+    private int darksitePackages(String digest) {
+        return digest == null ? 0 : darksites.find(digest).map(Darksite::packages)
+                .orElseThrow(() -> new IllegalStateException("darksite " + digest + " is not recorded"));
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * A registered installer medium: the object {@code installers/<sha256>.<format>} under a name, with what the
- * farm needs to run it. Several names may share one medium.
+ * farm needs to run it and the digest of the darksite it carries (null when none). Several names may share one
+ * medium.
  */
 public record Installer(
         String name,
@@ -24,7 +25,8 @@ public record Installer(
         String diskSize,
         String team,
         boolean reference,
-        Instant registeredAt) {
+        Instant registeredAt,
+        String darksite) {
 
     public String objectKey() {
         return objectKey(sha256, format);
@@ -35,8 +37,13 @@ public record Installer(
         return "installers/" + sha256 + "." + format;
     }
 
+    Installer withDarksite(String digest) {
+        return new Installer(name, sha256, size, format, bootMode, successLine, failureLines, installDeadline,
+                distros, profiles, defaultSuite, diskSize, team, reference, registeredAt, digest);
+    }
+
     public InstallerView view() {
         return new InstallerView(name, sha256, size, format, objectKey(), bootMode, successLine, failureLines,
-                installDeadline, distros, profiles, defaultSuite, diskSize, team, reference, registeredAt);
+                installDeadline, distros, profiles, defaultSuite, diskSize, team, reference, registeredAt, darksite);
     }
 }

@@ -31,18 +31,19 @@ public class InstallerCatalog {
     }
 
     /**
-     * Inside a submission's transaction: whether the registration is still there with this medium, held so that
-     * it cannot be deleted before the build is stored.
+     * Inside a submission's transaction: the registration, if it is still there with this medium, held so that
+     * it cannot be deleted before the build is stored (the build records its darksite).
      */
-    public boolean holdForBuild(String name, String sha256) {
-        return records.findForShare(name).filter(i -> i.sha256().equals(sha256)).isPresent();
+    public Optional<Installer> holdForBuild(String name, String sha256) {
+        return records.findForShare(name).filter(i -> i.sha256().equals(sha256));
     }
 
     /**
-     * The medium of a claimed build: the bytes it was submitted with (by digest), described by the registration
-     * it resolved to (or by another of the same medium, should that name since stand for other bytes).
+     * The medium of a claimed build: the bytes it was submitted with (by digest) and the darksite it recorded
+     * then, described by the registration it resolved to (or by another of the same medium, should that name
+     * since stand for other bytes).
      */
-    public InstallerMedium medium(String name, String sha256) {
+    public InstallerMedium medium(String name, String sha256, String darksite) {
         Installer installer = records.find(name).filter(i -> i.sha256().equals(sha256))
                 .or(() -> records.firstWithDigest(sha256))
                 .or(() -> records.find(name))
@@ -50,6 +51,6 @@ public class InstallerCatalog {
         String key = Installer.objectKey(sha256, installer.format());
         return new InstallerMedium(name, sha256, installer.size(), installer.format(), objects.downloadUrl(key),
                 installer.bootMode(), installer.successLine(), installer.failureLines(), installer.installDeadline(),
-                installer.diskSize());
+                installer.diskSize(), darksite);
     }
 }

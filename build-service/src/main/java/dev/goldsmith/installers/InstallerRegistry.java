@@ -120,13 +120,14 @@ public class InstallerRegistry {
 
     /**
      * Registers a reference medium from a file the control plane holds: uploaded content-addressed if the bucket
-     * lacks it, verified, and recorded under its name, replacing what the name stood for before.
+     * lacks it, verified, and recorded under its name with the darksite it carries (a recorded digest, or null),
+     * replacing what the name stood for before.
      */
-    public InstallerView registerReference(InstallerRegistration request, Path file) {
-        Installer installer = RegistrationRules.check(request, Long.MAX_VALUE, Caller.FARM_TEAM, true);
+    public InstallerView registerReference(InstallerRegistration request, Path file, String darksite) {
+        Installer installer = RegistrationRules.check(request, Long.MAX_VALUE, Caller.FARM_TEAM, true)
+                .withDarksite(darksite);
         if (!inBucket(installer)) {
-            uploads.putFile(installer.objectKey(), file);
-            uploads.verify(installer.objectKey(), installer.size(), installer.sha256(), () -> { });
+            uploads.putFileVerified(installer.objectKey(), file, installer.size(), installer.sha256());
         }
         records.upsert(installer, "reference");
         return records.find(installer.name()).orElseThrow().view();
@@ -179,21 +180,14 @@ public class InstallerRegistry {
             throw ApiException.invalid("size", "must be the medium's size: the medium with this sha256 has "
                     + known.get().size() + " bytes");
         }
-        long stored = uploads.size(installer.objectKey()).orElse(-1);
-        if (stored < 0) {
-            return false;
-        }
-        if (known.isPresent() && known.get().format().equals(installer.format()) && stored == installer.size()) {
-            return true;
-        }
-        if (stored == installer.size() && uploads.sha256(installer.objectKey()).equals(installer.sha256())) {
-            return true;
-        }
-        if (known.isEmpty()) {
+        boolean hashedBefore = known.isPresent() && known.get().format().equals(installer.format());
+        VerifiedUploads.Held held = uploads.compare(installer.objectKey(), installer.size(), installer.sha256(),
+                hashedBefore);
+        if (held == VerifiedUploads.Held.OTHER && known.isEmpty()) {
             log.warn("Removing {}: it does not hash to its name", installer.objectKey());
             uploads.remove(installer.objectKey());
         }
-        return false;
+        return held == VerifiedUploads.Held.SAME;
     }
 
     private InstallerView record(Caller caller, Installer installer) {

@@ -73,7 +73,7 @@ final class RegistrationRules {
         }
         return new Installer(name, request.sha256(), request.size(), format, bootMode, request.successLine(),
                 List.copyOf(failureLines), deadline, distros, profiles, suite, request.diskSize(), team, reference,
-                null);
+                null, null);
     }
 
     private static void consoleLine(List<FieldViolation> errors, String field, String line) {

@@ -6,6 +6,7 @@ import dev.goldsmith.api.CheckResult;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class ProvenanceStatements {
                 .toList();
         return new Statement(Statement.TYPE, subject, Statement.SLSA_PROVENANCE, new Statement.Predicate(
                 new Statement.BuildDefinition(BUILD_TYPE, externalParameters(build), internalParameters(build),
-                        List.of(installer(build), buildDefinition(build))),
+                        resolvedDependencies(build)),
                 new Statement.RunDetails(
                         new Statement.Builder(farmId + "/workers/" + URLEncoder.encode(
                                 build.workerName() == null ? "unknown" : build.workerName(), StandardCharsets.UTF_8)),
@@ -73,6 +74,17 @@ final class ProvenanceStatements {
         return parameters;
     }
 
+    /** The installer medium, the darksite it carried (if any) and the build definition, in that order. */
+    private List<Statement.ResourceDescriptor> resolvedDependencies(BuildSucceeded build) {
+        List<Statement.ResourceDescriptor> dependencies = new ArrayList<>();
+        dependencies.add(installer(build));
+        if (build.darksite() != null) {
+            dependencies.add(darksite(build));
+        }
+        dependencies.add(buildDefinition(build));
+        return dependencies;
+    }
+
     /**
      * The installer medium by its registered name and the digest of the bytes the build booted (a build from
      * before the installer registry has only the name, or the digest it asked for).
@@ -83,6 +95,16 @@ final class ProvenanceStatements {
                 : null;
         return new Statement.ResourceDescriptor("installer", farmId + "/installers/" + build.installerName(),
                 sha256 == null ? null : Map.of("sha256", sha256), null, Map.of("name", build.installerName()));
+    }
+
+    /**
+     * The darksite by its digest ({@code sha256:<hex>}, as {@code GET /api/v1/darksites/{digest}} names it), with
+     * how many packages it pins and what the digest is taken over.
+     */
+    private Statement.ResourceDescriptor darksite(BuildSucceeded build) {
+        return new Statement.ResourceDescriptor("darksite", farmId + "/darksites/" + build.darksite(),
+                Map.of("sha256", build.darksite().substring(SHA256_PREFIX.length())), null,
+                ordered("packages", build.darksitePackages(), "digestOf", "darksite.lock without comment lines"));
     }
 
     private static Statement.ResourceDescriptor buildDefinition(BuildSucceeded build) {

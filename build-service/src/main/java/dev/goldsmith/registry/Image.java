@@ -11,6 +11,7 @@ public record Image(
         String profile,
         String installer,
         String installerSha256,
+        String darksite,
         String sourceRepository,
         String sourceCommit,
         String fingerprint,

@@ -85,7 +85,7 @@ public class ImageCatalog {
                 .toList();
         List<ChannelRef> refs = channels.pointingAt(List.of(image.name()), channelTeam(caller)).get(image.name());
         return new ImageView(image.name(), image.team(), image.distro(), image.profile(), image.installer(),
-                image.installerSha256(),
+                image.installerSha256(), image.darksite(),
                 new Source(image.sourceRepository(), image.sourceCommit()), image.fingerprint(), image.buildId(),
                 image.shared(), image.createdAt(), image.revoked(), image.revokedAt(), image.revokedBy(),
                 image.revokeReason(), refs, files, urls.provenance(image.name()), image.provenanceKeyId());

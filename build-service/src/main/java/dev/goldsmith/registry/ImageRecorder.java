@@ -45,7 +45,7 @@ class ImageRecorder {
         SignedProvenance provenance = signer.sign(build,
                 files.stream().map(f -> new Subject(f.fileName(), f.sha256())).toList());
         images.insert(new Image(build.imageName(), build.team(), build.distro(), build.profile(),
-                build.installerName(), build.installerSha256(),
+                build.installerName(), build.installerSha256(), build.darksite(),
                 build.source().repository(), build.source().commit(), build.fingerprint(), build.buildId(), false,
                 provenance.keyId(), build.finishedAt(), null, null, null), provenance.envelope());
         if (build.channel() != null) {

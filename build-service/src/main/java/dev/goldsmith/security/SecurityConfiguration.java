@@ -61,6 +61,7 @@ public class SecurityConfiguration {
                         .requestMatchers(POST, "/api/v1/installers", "/api/v1/installers/*/complete")
                                 .hasAnyRole("BUILDER", "ADMIN")
                         .requestMatchers(DELETE, "/api/v1/installers/*").hasAnyRole("BUILDER", "ADMIN")
+                        .requestMatchers(GET, "/api/v1/darksites/*").hasAnyRole(HUMANS)
                         .requestMatchers("/api/v1/tokens", "/api/v1/tokens/**").hasRole("ADMIN")
                         .requestMatchers(GET, "/api/v1/audit").hasRole("ADMIN")
                         .requestMatchers("/api/v1/workers", "/api/v1/workers/**", "/api/v1/leases/**").hasRole("WORKER")

@@ -67,6 +67,8 @@ class AuthorizationMatrixTest extends ServiceTest {
                 new Endpoint("GET", "/api/v1/installers/reference-tiny", HUMANS),
                 new Endpoint("POST", "/api/v1/installers/matrix-medium/complete", Set.of("builder", "admin")),
                 new Endpoint("DELETE", "/api/v1/installers/matrix-medium", Set.of("builder", "admin")),
+                // An unknown darksite: allowed callers get 404.
+                new Endpoint("GET", "/api/v1/darksites/sha256:" + "0".repeat(64), HUMANS),
                 new Endpoint("GET", "/api/v1/provenance/public-key",
                         Set.of("none", "reader", "builder", "promoter", "admin", "worker")),
                 new Endpoint("POST", "/api/v1/tokens", Set.of("admin")),

@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * An immutable image version: what it was built from, its files with their digests, where its signed provenance
- * is, the channels (the caller may see) that point at it, and whether and why it was revoked.
+ * is, the channels (the caller may see) that point at it, and whether and why it was revoked. {@code darksite} is
+ * the digest of the package set its installer medium carried, or null.
  */
 public record ImageView(
         String name,
@@ -15,6 +16,7 @@ public record ImageView(
         String profile,
         String installer,
         String installerSha256,
+        String darksite,
         Source source,
         String fingerprint,
         UUID buildId,

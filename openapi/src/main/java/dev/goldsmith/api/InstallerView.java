@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** A registered installer medium: its name, digest and where it lies, and how the farm runs it. */
+/**
+ * A registered installer medium: its name, digest and where it lies, and how the farm runs it. {@code darksite}
+ * is the {@code sha256:<hex>} digest of the package set the medium carries (see {@link DarksiteView}), or null.
+ */
 public record InstallerView(
         String name,
         String sha256,
@@ -21,5 +24,6 @@ public record InstallerView(
         String diskSize,
         String team,
         boolean reference,
-        Instant registeredAt) {
+        Instant registeredAt,
+        String darksite) {
 }

@@ -11,11 +11,14 @@ import dev.goldsmith.worker.protocol.ControlPlane;
 import dev.goldsmith.worker.protocol.ProtocolException;
 import dev.goldsmith.worker.ssh.BuildKey;
 import dev.goldsmith.worker.stages.ArtifactUploader;
+import dev.goldsmith.worker.stages.BootEnvironmentCycle;
 import dev.goldsmith.worker.stages.BootedGuest;
 import dev.goldsmith.worker.stages.BuildContext;
 import dev.goldsmith.worker.stages.ExportStage;
 import dev.goldsmith.worker.stages.InstallStage;
 import dev.goldsmith.worker.stages.SealStage;
+import dev.goldsmith.worker.stages.SealedClones;
+import dev.goldsmith.worker.stages.SmokeSuites;
 import dev.goldsmith.worker.stages.StageFailure;
 import dev.goldsmith.worker.stages.TestStage;
 import dev.goldsmith.worker.vm.Accel;
@@ -39,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public class BuildRunner {
 
     private static final Logger log = LoggerFactory.getLogger(BuildRunner.class);
+    private static final Duration GUEST_BOOT_DEADLINE = Duration.ofMinutes(10);
 
     private final WorkerSettings settings;
     private final ControlPlane controlPlane;
@@ -104,10 +108,15 @@ public class BuildRunner {
 
             stage = "TEST";
             report(build, stage, "RUNNING", null);
-            TestStage test = new TestStage(Duration.ofMinutes(10));
+            TestStage test = new TestStage(GUEST_BOOT_DEADLINE);
+            boolean golden = SmokeSuites.provesBootEnvironmentsAndSealing(build.spec().tests());
             List<InstalledPackage> packages;
+            SealedClones.Identity beforeSeal;
             try (BootedGuest guest = test.boot(build)) {
                 checks.addAll(test.run(build, guest));
+                if (golden && checks.stream().allMatch(CheckResult::passed)) {
+                    checks.addAll(new BootEnvironmentCycle(GUEST_BOOT_DEADLINE).run(build, guest));
+                }
                 packages = test.inventory(build, guest);
                 long failed = checks.stream().filter(c -> !c.passed()).count();
                 if (failed > 0) {
@@ -115,6 +124,7 @@ public class BuildRunner {
                             + checks.stream().filter(c -> !c.passed()).map(CheckResult::name).toList(), false);
                 }
                 report(build, stage, "SUCCEEDED", checks.size() + " checks passed");
+                beforeSeal = SealedClones.Identity.of(guest);
 
                 stage = "SEAL";
                 report(build, stage, "RUNNING", null);
@@ -125,6 +135,9 @@ public class BuildRunner {
             stage = "EXPORT";
             report(build, stage, "RUNNING", null);
             Map<String, Path> files = new ExportStage().run(build);
+            if (golden) {
+                proveSealing(build, files, beforeSeal, checks);
+            }
             report(build, stage, "SUCCEEDED", String.join(", ", files.keySet()));
 
             stage = "STORE";
@@ -161,6 +174,19 @@ public class BuildRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(null);
+        }
+    }
+
+    /** Boots the exported qcow2 (else the sealed disk) as two clones; their checks join the build's. */
+    private static void proveSealing(BuildContext build, Map<String, Path> files, SealedClones.Identity beforeSeal,
+            List<CheckResult> checks) throws IOException, StageFailure, StopSignal.StoppedException,
+            InterruptedException {
+        List<CheckResult> proof = new SealedClones(GUEST_BOOT_DEADLINE).prove(build,
+                files.getOrDefault("qcow2", build.testOverlay()), beforeSeal);
+        checks.addAll(proof);
+        List<String> failed = proof.stream().filter(c -> !c.passed()).map(CheckResult::name).toList();
+        if (!failed.isEmpty()) {
+            throw new StageFailure("SEAL_NOT_PROVEN", "sealed clones failed " + failed, false);
         }
     }
 

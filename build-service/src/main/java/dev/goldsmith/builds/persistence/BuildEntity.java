@@ -32,6 +32,8 @@ public class BuildEntity {
     private String installerName;
     @Column(name = "installer_sha256", length = 64)
     private String installerSha256;
+    @Column(length = 71)
+    private String darksite;
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)
     private Map<String, String> answers;
@@ -103,7 +105,8 @@ public class BuildEntity {
 
     @SuppressWarnings("checkstyle:ParameterNumber")
     public BuildEntity(UUID id, String team, String distro, String profile, String installer,
-            String installerName, String installerSha256, Map<String, String> answers, List<String> secretKeys, List<String> formats, String sourceRepository,
+            String installerName, String installerSha256, String darksite, Map<String, String> answers,
+            List<String> secretKeys, List<String> formats, String sourceRepository,
             String sourceCommit, String tests, String channel, int priority, Map<String, String> labels,
             long timeoutSeconds, String accel, String arch, List<String> workerLabels, String fingerprint,
             String imageName, String idempotencyKey, String requestHash, int maxAttempts, Instant createdAt) {
@@ -115,6 +118,7 @@ public class BuildEntity {
         this.installer = installer;
         this.installerName = installerName;
         this.installerSha256 = installerSha256;
+        this.darksite = darksite;
         this.answers = answers;
         this.secretKeys = secretKeys;
         this.formats = formats;
@@ -145,6 +149,8 @@ public class BuildEntity {
     /** The registered installer the request resolved to (null for builds from before the registry). */
     public String getInstallerName() { return installerName; }
     public String getInstallerSha256() { return installerSha256; }
+    /** The darksite its installer carried when the build was submitted (null: none). */
+    public String getDarksite() { return darksite; }
     public Map<String, String> getAnswers() { return answers; }
     public List<String> getSecretKeys() { return secretKeys; }
     public List<String> getFormats() { return formats; }

@@ -22,11 +22,12 @@ public class InstallerRecords {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
     private static final String COLUMNS = "name, sha256, size, format, boot_mode, success_line, failure_lines, "
-            + "install_deadline_seconds, distros, profiles, default_suite, disk_size, team, reference, registered_at";
+            + "install_deadline_seconds, distros, profiles, default_suite, disk_size, team, reference, registered_at, "
+            + "darksite";
     private static final String INSERT = "insert into installers (name, sha256, size, format, object_key, boot_mode, "
             + "success_line, failure_lines, install_deadline_seconds, distros, profiles, default_suite, disk_size, "
-            + "team, reference, registered_by) "
-            + "values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?) ";
+            + "team, reference, registered_by, darksite) "
+            + "values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?) ";
 
     private final JdbcClient jdbc;
 
@@ -90,7 +91,7 @@ public class InstallerRecords {
                                distros = excluded.distros, profiles = excluded.profiles,
                                default_suite = excluded.default_suite, disk_size = excluded.disk_size,
                                team = excluded.team, reference = excluded.reference,
-                               registered_by = excluded.registered_by,
+                               registered_by = excluded.registered_by, darksite = excluded.darksite,
                                registered_at = case when installers.sha256 = excluded.sha256
                                                     then installers.registered_at else now() end
                         """)
@@ -102,7 +103,7 @@ public class InstallerRecords {
         return Arrays.asList(i.name(), i.sha256(), i.size(), i.format(), i.objectKey(), i.bootMode(),
                 i.successLine(), JSON.writeValueAsString(i.failureLines()), i.installDeadline().toSeconds(),
                 JSON.writeValueAsString(i.distros()), JSON.writeValueAsString(i.profiles()), i.defaultSuite(),
-                i.diskSize(), i.team(), i.reference(), registeredBy);
+                i.diskSize(), i.team(), i.reference(), registeredBy, i.darksite());
     }
 
     public void delete(String name) {
@@ -180,6 +181,7 @@ public class InstallerRecords {
                 Duration.ofSeconds(rs.getLong("install_deadline_seconds")),
                 JSON.readValue(rs.getString("distros"), STRINGS), JSON.readValue(rs.getString("profiles"), STRINGS),
                 rs.getString("default_suite"), diskSize,
-                rs.getString("team"), rs.getBoolean("reference"), rs.getTimestamp("registered_at").toInstant());
+                rs.getString("team"), rs.getBoolean("reference"), rs.getTimestamp("registered_at").toInstant(),
+                rs.getString("darksite"));
     }
 }

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Repository;
 public class ImageRecords {
 
     private static final String COLUMNS = "i.name, i.team, i.distro, i.profile, i.installer, i.installer_sha256, "
-            + "i.source_repository, "
+            + "i.darksite, i.source_repository, "
             + "i.source_commit, i.fingerprint, i.build_id, i.shared, i.provenance_keyid, i.created_at, i.revoked_at, "
             + "i.revoked_by, i.revoke_reason";
     /**
@@ -36,12 +36,13 @@ public class ImageRecords {
     public void insert(Image image, String provenance) {
         jdbc.sql("""
                         insert into images (name, build_id, team, distro, profile, installer, installer_sha256,
-                                            source_repository, source_commit, fingerprint, provenance,
+                                            darksite, source_repository, source_commit, fingerprint, provenance,
                                             provenance_keyid, created_at)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                 .params(image.name(), image.buildId(), image.team(), image.distro(), image.profile(),
-                        image.installer(), image.installerSha256(), image.sourceRepository(), image.sourceCommit(), image.fingerprint(),
+                        image.installer(), image.installerSha256(), image.darksite(), image.sourceRepository(),
+                        image.sourceCommit(), image.fingerprint(),
                         provenance, image.provenanceKeyId(), Timestamp.from(image.createdAt()))
                 .update();
     }
@@ -116,7 +117,8 @@ public class ImageRecords {
 
     private static Image image(ResultSet rs, int row) throws SQLException {
         return new Image(rs.getString("name"), rs.getString("team"), rs.getString("distro"), rs.getString("profile"),
-                rs.getString("installer"), rs.getString("installer_sha256"), rs.getString("source_repository"), rs.getString("source_commit"),
+                rs.getString("installer"), rs.getString("installer_sha256"), rs.getString("darksite"),
+                rs.getString("source_repository"), rs.getString("source_commit"),
                 rs.getString("fingerprint"), rs.getObject("build_id", UUID.class), rs.getBoolean("shared"),
                 rs.getString("provenance_keyid"), instant(rs, "created_at"), instant(rs, "revoked_at"),
                 rs.getString("revoked_by"), rs.getString("revoke_reason"));

@@ -11,6 +11,7 @@ import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.KeyUtils;
 
 /**
  * Commands in a guest over SSH (Apache MINA sshd, not the ssh binary), authenticated with the build key.
@@ -77,6 +78,11 @@ public final class GuestShell implements AutoCloseable {
             return new Outcome(status == null ? -1 : status, output.toString(StandardCharsets.UTF_8),
                     (System.nanoTime() - start) / 1_000_000);
         }
+    }
+
+    /** The SHA-256 fingerprint of the host key the guest presented ({@code SHA256:...}). */
+    public String hostKeyFingerprint() {
+        return KeyUtils.getFingerPrint(session.getServerKey());
     }
 
     @Override

@@ -14,12 +14,30 @@ public final class SmokeSuites {
     private SmokeSuites() {
     }
 
+    /**
+     * Whether a suite also proves what a ZFS golden image promises beyond its checks: the boot-environment cycle
+     * in TEST and, after EXPORT, sealed clones with fresh identities.
+     */
+    public static boolean provesBootEnvironmentsAndSealing(String name) {
+        return "golden".equals(name);
+    }
+
     public static List<Check> suite(String name, String hostname) {
         return switch (name) {
             case "tiny" -> tiny(hostname);
             case "golden" -> golden(hostname);
             default -> throw new IllegalArgumentException("unknown test suite: " + name);
         };
+    }
+
+    /**
+     * The installed system was installed from the darksite the farm names in the provenance: the lock the
+     * installer leaves in the image hashes to the darksite's digest (sha256 of its non-comment lines).
+     */
+    public static Check darksite(String digest) {
+        String hex = digest.substring("sha256:".length());
+        return Check.outputMatches("darksite-installed", "sudo grep -v '^#' /etc/goldsmith/darksite.lock | sha256sum",
+                out -> out.strip().startsWith(hex + " "), "the lock of darksite " + digest);
     }
 
     static List<Check> tiny(String hostname) {

@@ -36,34 +36,20 @@ public final class TestStage {
         var spec = build.vm("test").disk(Disk.virtio("disk", build.testOverlay(), "qcow2").bootable()).sshOn(port)
                 .build();
         QemuVm vm = build.start(spec, line -> { });
-        long start = System.nanoTime();
-        long end = start + bootDeadline.toNanos();
-        IOException last = null;
-        while (System.nanoTime() < end) {
-            build.stop().check();
-            if (!vm.alive()) {
-                throw new StageFailure("BOOT_FAILED", "the installed system's VM exited while booting (status "
-                        + vm.exitValue() + ")", false);
-            }
-            try {
-                GuestShell shell = GuestShell.connect(port, build.user(), build.key().pair(), Duration.ofSeconds(5));
-                build.log().step("SSH answered as " + build.user() + " after "
-                        + Duration.ofNanos(System.nanoTime() - start).toSeconds() + " s");
-                return new BootedGuest(vm, port, shell);
-            } catch (IOException e) {
-                last = e;
-                Thread.sleep(1_000);
-            }
-        }
-        vm.kill();
-        throw new StageFailure("BOOT_FAILED", "no SSH login within " + bootDeadline
-                + (last != null ? " (last: " + last.getMessage() + ")" : ""), false);
+        GuestShell shell = GuestLogin.await(build, vm, port, build.user(), build.key().pair(), bootDeadline,
+                GuestLogin.WantedBoot.ANY, "installed system");
+        return new BootedGuest(vm, port, shell);
     }
 
     public List<CheckResult> run(BuildContext build, BootedGuest guest) throws IOException,
             StopSignal.StoppedException {
         List<CheckResult> results = new ArrayList<>();
-        for (Check check : SmokeSuites.suite(build.spec().tests(), build.hostname())) {
+        List<Check> suite = new ArrayList<>(SmokeSuites.suite(build.spec().tests(), build.hostname()));
+        String darksite = build.spec().installerMedium().darksite();
+        if (darksite != null) {
+            suite.add(SmokeSuites.darksite(darksite));
+        }
+        for (Check check : suite) {
             build.stop().check();
             CheckResult result = check.command().equals(SmokeSuites.ROOT_LOGIN)
                     ? rootLogin(build, guest, check)

@@ -140,6 +140,14 @@ final class Farm implements AutoCloseable {
         return last.get();
     }
 
+    /** Stops a farm started in {@code dir} (if it started) and removes the directory. */
+    static void stopAndRemove(Farm farm, Path dir) throws Exception {
+        if (farm != null) {
+            farm.close();
+        }
+        deleteTree(dir);
+    }
+
     static void deleteTree(Path root) throws IOException {
         if (root == null || !Files.exists(root)) {
             return;

@@ -56,10 +56,7 @@ class InstallerMediaEndToEndTest {
 
     @AfterAll
     void stopFarm() throws Exception {
-        if (farm != null) {
-            farm.close();
-        }
-        Farm.deleteTree(dir);
+        Farm.stopAndRemove(farm, dir);
     }
 
     @Test

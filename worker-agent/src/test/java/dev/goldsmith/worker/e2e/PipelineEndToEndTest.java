@@ -55,10 +55,7 @@ class PipelineEndToEndTest {
 
     @AfterAll
     void stopFarm() throws Exception {
-        if (farm != null) {
-            farm.close();
-        }
-        Farm.deleteTree(dir);
+        Farm.stopAndRemove(farm, dir);
     }
 
     private String submit(List<String> formats, String hostname) throws Exception {

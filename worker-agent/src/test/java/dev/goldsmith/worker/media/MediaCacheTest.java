@@ -111,7 +111,7 @@ class MediaCacheTest {
         served.put("/" + name, bytes);
         return new InstallerMedium(name, sha256(bytes), size, "iso",
                 "http://127.0.0.1:" + server.getAddress().getPort() + "/" + name, "UEFI",
-                "Install completed successfully", List.of(), Duration.ofMinutes(10), null);
+                "Install completed successfully", List.of(), Duration.ofMinutes(10), null, null);
     }
 
     private int downloadsOf(InstallerMedium medium) {
@@ -163,7 +163,7 @@ class MediaCacheTest {
         MediaCache cache = cache(1L << 30);
         InstallerMedium honest = aMedium("kldload", 100_000);
         InstallerMedium lying = new InstallerMedium(honest.name(), "0".repeat(64), honest.size(), "iso", honest.url(),
-                "UEFI", "done", List.of(), Duration.ofMinutes(1), null);
+                "UEFI", "done", List.of(), Duration.ofMinutes(1), null, null);
 
         assertThatThrownBy(() -> cache.acquire(lying, log::add)).hasMessageContaining("not using it");
 
