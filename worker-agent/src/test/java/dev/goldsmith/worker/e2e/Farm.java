@@ -126,6 +126,19 @@ final class Farm implements AutoCloseable {
         return JSON.readTree(call("GET", path, token, null).body());
     }
 
+    /** The resolved dependencies named {@code name} in an image version's signed provenance statement. */
+    List<JsonNode> provenanceDependencies(String image, String token, String name) throws Exception {
+        JsonNode envelope = get("/api/v1/images/" + image + "/provenance", token);
+        JsonNode statement = JSON.readTree(java.util.Base64.getDecoder().decode(envelope.get("payload").asString()));
+        List<JsonNode> found = new ArrayList<>();
+        statement.get("predicate").get("buildDefinition").get("resolvedDependencies").forEach(d -> {
+            if (d.get("name").asString().equals(name)) {
+                found.add(d);
+            }
+        });
+        return found;
+    }
+
     /** Polls a build until it ends (or the deadline passes) and returns its last view. */
     JsonNode awaitEnd(String buildId, String token, Duration timeout) throws Exception {
         AtomicReference<JsonNode> last = new AtomicReference<>();

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -109,14 +108,8 @@ class InstallerMediaEndToEndTest {
         JsonNode view = farm.get("/api/v1/images/" + image, builder);
         assertThat(view.get("installer").asString()).isEqualTo(NAME);
         assertThat(view.get("installerSha256").asString()).isEqualTo(sha256);
-        JsonNode envelope = farm.get("/api/v1/images/" + image + "/provenance", builder);
-        JsonNode statement = Farm.JSON.readTree(Base64.getDecoder().decode(envelope.get("payload").asString()));
-        List<String> installers = new ArrayList<>();
-        statement.get("predicate").get("buildDefinition").get("resolvedDependencies").forEach(d -> {
-            if (d.get("name").asString().equals("installer")) {
-                installers.add(d.get("uri").asString() + " " + d.get("digest").get("sha256").asString());
-            }
-        });
+        List<String> installers = farm.provenanceDependencies(image, builder, "installer").stream()
+                .map(d -> d.get("uri").asString() + " " + d.get("digest").get("sha256").asString()).toList();
         assertThat(installers).singleElement().asString().endsWith("/installers/" + NAME + " " + sha256);
     }
 

@@ -81,7 +81,7 @@ class ZfsGoldenImageEndToEndTest {
         assertThat(checks).contains("pool-healthy", "pool-is-rpool", "root-dataset", "lz4-compression",
                 "snapshots-exist", "home-dataset", "var-log-dataset", "system-running", "no-failed-units",
                 "uefi-boot", "kernel", "hostname", "network-up", "ssh-listening", "root-login-refused",
-                "firewall-table", "zfs-module-loaded", "wireguard-available",
+                "firewall-table", "zfs-module-loaded", "wireguard-available", "darksite-installed",
                 "be-create-activate", "be-boots-new", "be-activate-previous", "be-boots-previous", "be-check-removed",
                 "sealed-clones-distinct-machine-ids", "sealed-clones-distinct-host-keys",
                 "sealed-clones-hostname-from-nocloud", "sealed-clones-build-key-refused");
@@ -92,8 +92,18 @@ class ZfsGoldenImageEndToEndTest {
         assertThat(log(dir.resolve("control-plane.log"))).doesNotContain(PASSWORD);
         assertThat(log(dir.resolve("zfs-worker.log"))).doesNotContain(PASSWORD);
 
-        JsonNode image = farm.get("/api/v1/images/" + build.get("imageName").asString(), builder);
+        String darksite = Files.readString(Path.of("target", "installers", "darksite.digest")).strip();
+        assertThat(installer.get("darksite").asString()).isEqualTo(darksite);
+        String imageName = build.get("imageName").asString();
+        JsonNode image = farm.get("/api/v1/images/" + imageName, builder);
         assertThat(image.get("installerSha256").asString()).isEqualTo(installer.get("sha256").asString());
+        assertThat(image.get("darksite").asString()).isEqualTo(darksite);
+        List<String> darksites = farm.provenanceDependencies(imageName, builder, "darksite").stream()
+                .map(d -> d.get("digest").get("sha256").asString()).toList();
+        assertThat(darksites).containsExactly(darksite.substring("sha256:".length()));
+        long locked = Files.readAllLines(Path.of("target", "installers", "darksite.lock")).stream()
+                .filter(line -> !line.startsWith("#")).count();
+        assertThat(farm.get("/api/v1/darksites/" + darksite, builder).get("packages").size()).isEqualTo(locked);
 
         printFigures(build, wall, buildLog);
     }
