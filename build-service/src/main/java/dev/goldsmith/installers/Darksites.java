@@ -50,8 +50,9 @@ public class Darksites {
 
     /**
      * Stores and records the darksite whose files are in {@code dir}. Files that do not agree (a lock line that
-     * is not a package, a lock that does not hash to {@code darksite.digest}, the tar of that digest missing) are
-     * refused with {@link IllegalArgumentException} saying why, before anything is stored.
+     * is not a package, a lock that does not hash to {@code darksite.digest}, the tar of that digest missing, a
+     * .deb in the tar that is not exactly what the lock pins) are refused with {@link IllegalArgumentException}
+     * saying why, before anything is stored.
      */
     Darksite store(Path dir) throws IOException {
         try {
@@ -83,13 +84,13 @@ public class Darksites {
             throw new IllegalArgumentException(LOCK_FILE + " does not hash to " + DIGEST_FILE + ": its package lines "
                     + "give " + lock.digest() + ", " + DIGEST_FILE + " says " + digest);
         }
+        DarksiteArchive.Checked archive = DarksiteArchive.check(archiveFile, lock, lockBytes);
         Optional<Darksite> recorded = records.find(digest);
         DarksiteObject storedLock = storeObject(Darksite.lockKey(digest), lockFile,
                 new DarksiteObject(Darksite.lockKey(digest), FileDigests.sha256(lockBytes), lockBytes.length),
                 recorded.map(Darksite::lock));
         DarksiteObject storedArchive = storeObject(Darksite.archiveKey(digest), archiveFile,
-                new DarksiteObject(Darksite.archiveKey(digest), FileDigests.sha256(archiveFile),
-                        Files.size(archiveFile)),
+                new DarksiteObject(Darksite.archiveKey(digest), archive.sha256(), archive.size()),
                 recorded.map(Darksite::archive));
         records.save(new Darksite(digest, lock.packages().size(), storedArchive, storedLock, null));
         return records.find(digest).orElseThrow();

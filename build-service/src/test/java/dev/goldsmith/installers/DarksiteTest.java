@@ -123,6 +123,30 @@ class DarksiteTest extends ServiceTest {
     }
 
     @Test
+    void aTarWhosePackageDiffersFromTheLockIsRefusedAndNothingIsStored(CapturedOutput output) throws IOException {
+        DarksiteFiles tampered = aDarksite().withTamperedPackage("pkgb");
+
+        registerMediumWith(tampered, "tampered-deb");
+
+        assertThat(output).contains("the darksite's tar does not match its lock: pool/pkgb_1%3a2.3-1+deb12u1_all.deb "
+                + "has ");
+        assertThat(darksiteRows(tampered.digest())).isZero();
+        assertThat(bucket().resolve("darksites/" + tampered.hex() + ".lock")).doesNotExist();
+        assertThat(bucket().resolve("darksites/" + tampered.hex() + ".tar")).doesNotExist();
+    }
+
+    @Test
+    void aTarMissingAPinnedPackageIsRefusedNamingIt(CapturedOutput output) throws IOException {
+        DarksiteFiles incomplete = aDarksite().withoutPackage("pkga");
+
+        registerMediumWith(incomplete, "incomplete");
+
+        assertThat(output).contains("pool/pkga_1%3a2.3-0+deb12u1_amd64.deb is missing");
+        assertThat(darksiteRows(incomplete.digest())).isZero();
+        assertThat(bucket().resolve("darksites/" + incomplete.hex() + ".tar")).doesNotExist();
+    }
+
+    @Test
     void aLockWithALineThatIsNotAPackageIsRefusedNamingTheLine(CapturedOutput output) throws IOException {
         DarksiteFiles broken = aDarksite().withPackages(2).withLine("not a package line");
 

@@ -1,6 +1,7 @@
 package dev.goldsmith.support;
 
 import dev.goldsmith.api.DarksitePackage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Test data builder: the files a medium's build writes beside it, {@code darksite.lock} (a comment line, then
@@ -21,6 +24,8 @@ public final class DarksiteFiles {
     private int count = 3;
     private String declaredDigest;
     private String extraLine;
+    private String tampered;
+    private String missing;
     private final String salt = UUID.randomUUID().toString();
 
     private DarksiteFiles() {
@@ -35,15 +40,29 @@ public final class DarksiteFiles {
     public DarksiteFiles declaringDigest(String value) { this.declaredDigest = value; return this; }
     /** Adds a line as is after the package lines. */
     public DarksiteFiles withLine(String value) { this.extraLine = value; return this; }
+    /** Puts this package into the tar with one bit changed (the lock still pins the original). */
+    public DarksiteFiles withTamperedPackage(String value) { this.tampered = value; return this; }
+    /** Leaves this package out of the tar (the lock still pins it). */
+    public DarksiteFiles withoutPackage(String value) { this.missing = value; return this; }
 
     public List<DarksitePackage> packages() {
         List<DarksitePackage> packages = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String name = "pkg" + (char) ('a' + i);
+            String name = name(i);
+            byte[] deb = deb(name);
             packages.add(new DarksitePackage(name, "1:2.3-" + i + "+deb12u1", i % 2 == 0 ? "amd64" : "all",
-                    ImageFiles.sha256((salt + name).getBytes(StandardCharsets.UTF_8)), 1000L + i));
+                    ImageFiles.sha256(deb), deb.length));
         }
         return packages;
+    }
+
+    private static String name(int i) {
+        return "pkg" + (char) ('a' + i);
+    }
+
+    /** A made-up .deb: bytes unique to this darksite and package. */
+    private byte[] deb(String name) {
+        return ("made-up package " + name + " of darksite " + salt + "\n").repeat(20).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The package lines, each followed by a newline: what the digest is taken over. */
@@ -69,9 +88,39 @@ public final class DarksiteFiles {
         return digest().substring("sha256:".length());
     }
 
-    /** A stand-in for the package set's tar (the control plane stores it as is). */
+    /**
+     * The package set's tar as darksite.sh writes it: {@code darksite.lock} and {@code pool/<name>_<version>_<arch>.deb}
+     * (an epoch's colon as {@code %3a}) for every package, except as told by {@link #withTamperedPackage} or
+     * {@link #withoutPackage}.
+     */
     public byte[] archive() {
-        return ("stand-in darksite archive " + salt + "\n").repeat(50).getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            add(tar, "darksite.lock", lock().getBytes(StandardCharsets.UTF_8));
+            for (DarksitePackage p : packages()) {
+                if (p.name().equals(missing)) {
+                    continue;
+                }
+                byte[] deb = deb(p.name());
+                if (p.name().equals(tampered)) {
+                    deb[0] ^= 1;
+                }
+                add(tar, "pool/" + p.name() + "_" + p.version().replace(":", "%3a") + "_" + p.architecture() + ".deb",
+                        deb);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void add(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(content.length);
+        entry.setModTime(0);
+        tar.putArchiveEntry(entry);
+        tar.write(content);
+        tar.closeArchiveEntry();
     }
 
     /** Writes the three files into {@code dir} and returns it. */
