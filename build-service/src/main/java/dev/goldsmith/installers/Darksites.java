@@ -84,16 +84,30 @@ public class Darksites {
             throw new IllegalArgumentException(LOCK_FILE + " does not hash to " + DIGEST_FILE + ": its package lines "
                     + "give " + lock.digest() + ", " + DIGEST_FILE + " says " + digest);
         }
-        DarksiteArchive.Checked archive = DarksiteArchive.check(archiveFile, lock, lockBytes);
         Optional<Darksite> recorded = records.find(digest);
+        // The tar is read only when it is not already stored as recorded, and before anything is stored.
+        Optional<DarksiteObject> heldArchive = recorded.map(Darksite::archive).filter(this::held);
+        DarksiteObject localArchive = heldArchive.isPresent() ? heldArchive.get()
+                : checkedArchive(digest, archiveFile, lock, lockBytes);
         DarksiteObject storedLock = storeObject(Darksite.lockKey(digest), lockFile,
                 new DarksiteObject(Darksite.lockKey(digest), FileDigests.sha256(lockBytes), lockBytes.length),
                 recorded.map(Darksite::lock));
-        DarksiteObject storedArchive = storeObject(Darksite.archiveKey(digest), archiveFile,
-                new DarksiteObject(Darksite.archiveKey(digest), archive.sha256(), archive.size()),
+        DarksiteObject storedArchive = storeObject(Darksite.archiveKey(digest), archiveFile, localArchive,
                 recorded.map(Darksite::archive));
         records.save(new Darksite(digest, lock.packages().size(), storedArchive, storedLock, null));
         return records.find(digest).orElseThrow();
+    }
+
+    /** Whether the bucket still holds a recorded object (its size vouches for bytes hashed when it was recorded). */
+    private boolean held(DarksiteObject recorded) {
+        return uploads.compare(recorded.objectKey(), recorded.size(), recorded.sha256(), true)
+                == VerifiedUploads.Held.SAME;
+    }
+
+    private static DarksiteObject checkedArchive(String digest, Path archiveFile, DarksiteLock lock, byte[] lockBytes)
+            throws IOException {
+        DarksiteArchive.Checked archive = DarksiteArchive.check(archiveFile, lock, lockBytes);
+        return new DarksiteObject(Darksite.archiveKey(digest), archive.sha256(), archive.size());
     }
 
     /**

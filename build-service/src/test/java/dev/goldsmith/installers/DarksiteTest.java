@@ -46,7 +46,11 @@ class DarksiteTest extends ServiceTest {
 
     /** A fresh stand-in medium with the darksite's files beside it in {@code folder}, registered from there. */
     private byte[] registerMediumWith(DarksiteFiles darksite, String folder) throws IOException {
-        Path media = darksite.writeTo(dir.resolve(folder));
+        return registerMediumIn(darksite.writeTo(dir.resolve(folder)));
+    }
+
+    /** A fresh stand-in medium in {@code media}, which already holds the darksite's files, registered from there. */
+    private byte[] registerMediumIn(Path media) throws IOException {
         byte[] medium = ("stand-in " + MEDIUM + " medium " + UUID.randomUUID() + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         Files.write(media.resolve(MEDIUM + ".img"), medium);
@@ -101,6 +105,24 @@ class DarksiteTest extends ServiceTest {
         assertThat(identity("darksites/" + darksite.hex() + ".tar")).as("the tar, not uploaded again")
                 .isEqualTo(archive);
         assertThat(darksiteRows(darksite.digest())).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordedDarksiteWhoseStoredObjectsStillMatchIsNotReadAgainOnRegistration() throws IOException {
+        DarksiteFiles darksite = aDarksite().withPackages(2);
+        registerMediumWith(darksite, "first");
+        List<Object> archive = identity("darksites/" + darksite.hex() + ".tar");
+        Path again = darksite.writeTo(dir.resolve("again"));
+        // Were the local tar read, this would refuse the darksite and the medium.
+        Files.writeString(again.resolve("darksite-" + darksite.hex() + ".tar"), "not a tar");
+
+        byte[] rebuilt = registerMediumIn(again);
+
+        assertThat(medium().sha256()).isEqualTo(ImageFiles.sha256(rebuilt));
+        assertThat(medium().darksite()).isEqualTo(darksite.digest());
+        assertThat(identity("darksites/" + darksite.hex() + ".tar")).isEqualTo(archive);
+        assertThat(Files.readAllBytes(bucket().resolve("darksites/" + darksite.hex() + ".tar")))
+                .isEqualTo(darksite.archive());
     }
 
     @Test

@@ -124,7 +124,7 @@ public class BuildRunner {
                             + checks.stream().filter(c -> !c.passed()).map(CheckResult::name).toList(), false);
                 }
                 report(build, stage, "SUCCEEDED", checks.size() + " checks passed");
-                beforeSeal = SealedClones.Identity.of(guest);
+                beforeSeal = golden ? SealedClones.Identity.of(guest) : null;
 
                 stage = "SEAL";
                 report(build, stage, "RUNNING", null);
