@@ -3,7 +3,11 @@ package dev.goldsmith.artifacts;
 import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.problems.ApiException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
@@ -14,12 +18,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class ImageObjects {
 
+    private static final int MAX_REMEMBERED_URLS = 4096;
+
     private final ObjectStore store;
     private final Duration downloadUrlExpiry;
+    private final Clock clock;
+    private final Map<String, Presigned> presigned = new ConcurrentHashMap<>();
 
-    ImageObjects(ObjectStore store, GoldsmithProperties properties) {
+    ImageObjects(ObjectStore store, GoldsmithProperties properties, Clock clock) {
         this.store = store;
         this.downloadUrlExpiry = properties.artifacts().downloadUrlExpiry();
+        this.clock = clock;
     }
 
     /** Writes {@code images/<name>/<name>.provenance.json} and returns its key. */
@@ -32,9 +41,25 @@ public class ImageObjects {
         return key;
     }
 
-    /** A presigned GET of the object, valid for {@code goldsmith.artifacts.download-url-expiry}. */
+    /**
+     * A presigned GET of the object, valid for at least half of {@code goldsmith.artifacts.download-url-expiry}:
+     * a URL signed less than half its life ago is handed out again (signing is most of a claim's cost otherwise).
+     */
     public String downloadUrl(String objectKey) {
-        return available(() -> store.presignGet(objectKey, downloadUrlExpiry));
+        Instant now = clock.instant();
+        Presigned recent = presigned.get(objectKey);
+        if (recent != null && now.isBefore(recent.signedAt().plus(downloadUrlExpiry.dividedBy(2)))) {
+            return recent.url();
+        }
+        String url = available(() -> store.presignGet(objectKey, downloadUrlExpiry));
+        if (presigned.size() >= MAX_REMEMBERED_URLS) {
+            presigned.clear();
+        }
+        presigned.put(objectKey, new Presigned(url, now));
+        return url;
+    }
+
+    private record Presigned(String url, Instant signedAt) {
     }
 
     /** A presigned GET of the version's SBOM ({@code images/<name>/<name>.spdx.json}). */

@@ -119,11 +119,6 @@ public class LeaseReports {
             case "CANCELLED" -> cancelled(lease);
             default -> fail(lease, request, scrubber);
         };
-        if (!status.equals("QUEUED")) {
-            records.forgetSecrets(lease.buildId());
-        }
-        records.closeOpenStages(lease.buildId(), lease.attempt(), status.equals("SUCCEEDED") ? "SUCCEEDED" : "FAILED",
-                "build ended " + status);
         Counter.builder("goldsmith.builds.completed").description("Build attempts ended, by the status they left")
                 .tag("outcome", status).register(meters).increment();
         return status;
@@ -194,23 +189,37 @@ public class LeaseReports {
         return end(lease, retryable ? "RETRY" : "FAILED", request.code(), reason, request.stage(), retryable);
     }
 
-    /** Ends the attempt in one statement; a retryable failure with attempts left goes back to the queue. */
+    /**
+     * Ends the attempt in one statement: a retryable failure with attempts left goes back to the queue; a build
+     * that ended forgets its secrets; stages still open are closed with the build's outcome.
+     */
     private String end(LeaseContext lease, String wanted, String code, String reason, String stage,
             Boolean retryable) {
         String status = jdbc.sql("""
-                        update builds set
-                            status = case when :wanted = 'RETRY' and attempt < max_attempts and not cancel_requested
-                                              then 'QUEUED'
-                                          when :wanted = 'RETRY' and cancel_requested then 'CANCELLED'
-                                          when :wanted = 'RETRY' then 'FAILED'
-                                          else :wanted end,
-                            failure_code = :code, failure_reason = :reason, failure_stage = :stage,
-                            failure_retryable = :retryable,
-                            finished_at = case when :wanted = 'RETRY' and attempt < max_attempts
-                                                    and not cancel_requested then null else now() end,
-                            lease_id = null, lease_expires_at = null
-                         where lease_id = :lease and status = 'RUNNING'
-                        returning status
+                        with ended as (
+                            update builds set
+                                status = case when :wanted = 'RETRY' and attempt < max_attempts
+                                                   and not cancel_requested then 'QUEUED'
+                                              when :wanted = 'RETRY' and cancel_requested then 'CANCELLED'
+                                              when :wanted = 'RETRY' then 'FAILED'
+                                              else :wanted end,
+                                failure_code = :code, failure_reason = :reason, failure_stage = :stage,
+                                failure_retryable = :retryable,
+                                finished_at = case when :wanted = 'RETRY' and attempt < max_attempts
+                                                        and not cancel_requested then null else now() end,
+                                lease_id = null, lease_expires_at = null
+                             where lease_id = :lease and status = 'RUNNING'
+                            returning id, attempt, status),
+                        forgotten as (
+                            delete from build_secrets s using ended e
+                             where s.build_id = e.id and e.status <> 'QUEUED'),
+                        closed as (
+                            update build_stages st
+                               set status = case when e.status = 'SUCCEEDED' then 'SUCCEEDED' else 'FAILED' end,
+                                   finished_at = now(), detail = coalesce(st.detail, 'build ended ' || e.status)
+                              from ended e
+                             where st.build_id = e.id and st.attempt = e.attempt and st.status = 'RUNNING')
+                        select status from ended
                         """)
                 .param("wanted", wanted)
                 .param("code", code)

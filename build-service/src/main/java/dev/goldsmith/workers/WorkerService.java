@@ -9,6 +9,7 @@ import dev.goldsmith.queue.WorkerCapabilities;
 import dev.goldsmith.security.Caller;
 import dev.goldsmith.security.TokenService;
 import dev.goldsmith.workers.persistence.WorkerEntity;
+import dev.goldsmith.workers.persistence.WorkerRecords;
 import dev.goldsmith.workers.persistence.WorkerRepository;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,12 +31,14 @@ public class WorkerService {
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9 ._:()+~-]{0,128}");
 
     private final WorkerRepository workers;
+    private final WorkerRecords records;
     private final TokenService tokens;
     private final GoldsmithProperties properties;
     private final Clock clock;
 
-    public WorkerService(WorkerRepository workers, TokenService tokens, GoldsmithProperties properties, Clock clock) {
+    public WorkerService(WorkerRepository workers, WorkerRecords records, TokenService tokens, GoldsmithProperties properties, Clock clock) {
         this.workers = workers;
+        this.records = records;
         this.tokens = tokens;
         this.properties = properties;
         this.clock = clock;
@@ -58,7 +61,6 @@ public class WorkerService {
     }
 
     /** The caller's own worker, as the queue matches it; anything else is refused. */
-    @Transactional
     public WorkerCapabilities ownWorker(Caller caller, UUID workerId) {
         if (caller.workerId() == null) {
             throw ApiException.forbidden("Register this worker token first (POST /api/v1/workers).");
@@ -67,10 +69,9 @@ public class WorkerService {
             throw ApiException.forbidden("A worker may only claim for itself; this token is bound to "
                     + caller.workerId() + ".");
         }
-        WorkerEntity worker = workers.findById(workerId)
+        WorkerRecords.Offer offer = records.touch(workerId)
                 .orElseThrow(() -> ApiException.notFound("No worker " + workerId + "."));
-        workers.touch(workerId);
-        return new WorkerCapabilities(worker.getId(), worker.getArch(), worker.getAccel(), worker.getLabels());
+        return new WorkerCapabilities(workerId, offer.arch(), offer.accel(), offer.labels());
     }
 
     private static void validate(WorkerRegistration r) {

@@ -40,10 +40,12 @@ public final class QueuedBuilds {
     public List<UUID> insert(JdbcClient jdbc) {
         return jdbc.sql("""
                         with queued as (
-                            insert into builds (id, team, status, distro, profile, installer, answers, formats,
+                            insert into builds (id, team, status, distro, profile, installer, installer_name,
+                                                installer_sha256, answers, formats,
                                                 source_repository, source_commit, tests, priority, timeout_seconds,
                                                 accel, arch, fingerprint, image_name, max_attempts)
-                            select gen_random_uuid(), ?, 'QUEUED', 'debian', 'core', 'reference-tiny', '{}',
+                            select gen_random_uuid(), ?, 'QUEUED', 'debian', 'core', 'reference-tiny', 'reference-tiny',
+                                   (select sha256 from installers where name = 'reference-tiny'), '{}',
                                    '["qcow2"]', 'https://git.example.com/load.git', 'abcdef0', 'tiny', 50, 3600,
                                    'any', 'x86_64', md5(random()::text), 'load-' || gen_random_uuid(), 3
                               from generate_series(1, ?)

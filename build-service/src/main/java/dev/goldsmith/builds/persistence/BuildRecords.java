@@ -6,23 +6,34 @@ import dev.goldsmith.api.StageView;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The rows that hang off a build: stages, logs, checks, artifacts and the secrets held until it ends. */
 @Repository
 public class BuildRecords {
 
-    private final JdbcClient jdbc;
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
+    };
 
-    public BuildRecords(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    public BuildRecords(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     public List<StageView> stages(UUID buildId) {
@@ -114,15 +125,6 @@ public class BuildRecords {
                 .optional();
     }
 
-    public void closeOpenStages(UUID buildId, int attempt, String status, String detail) {
-        jdbc.sql("""
-                        update build_stages set status = ?, finished_at = now(), detail = coalesce(detail, ?)
-                         where build_id = ? and attempt = ? and status = 'RUNNING'
-                        """)
-                .params(status, detail, buildId, attempt)
-                .update();
-    }
-
     /** Stores a log chunk once: a resent sequence number changes nothing and returns false. */
     public boolean appendLog(UUID buildId, int attempt, long seq, List<String> lines) {
         return jdbc.sql("""
@@ -154,6 +156,35 @@ public class BuildRecords {
                 .query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2)))
                 .list().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** A leased build's inputs as its worker gets them: the stored answers with the secrets put back. */
+    public record LeasedInputs(UUID id, String distro, String profile, String installer, String installerName,
+            String installerSha256, String darksite, Map<String, String> answers, List<String> secretKeys,
+            List<String> formats, String sourceRepository, String sourceCommit, String tests, String imageName,
+            Duration timeout) {
+    }
+
+    /** One statement: the build row and its secrets. */
+    public Optional<LeasedInputs> leasedInputs(UUID buildId) {
+        return jdbc.sql("""
+                        select b.id, b.distro, b.profile, b.installer, b.installer_name, b.installer_sha256, b.darksite,
+                               (b.answers || coalesce((select jsonb_object_agg(s.key, s.value) from build_secrets s
+                                                        where s.build_id = b.id), '{}'))::text as answers,
+                               b.secret_keys::text, b.formats::text, b.source_repository, b.source_commit, b.tests,
+                               b.image_name, b.timeout_seconds
+                          from builds b where b.id = ?
+                        """)
+                .param(buildId)
+                .query((rs, n) -> new LeasedInputs(rs.getObject("id", UUID.class), rs.getString("distro"),
+                        rs.getString("profile"), rs.getString("installer"), rs.getString("installer_name"),
+                        rs.getString("installer_sha256"), rs.getString("darksite"),
+                        new TreeMap<>(json.readValue(rs.getString("answers"), STRING_MAP)),
+                        json.readValue(rs.getString("secret_keys"), STRING_LIST),
+                        json.readValue(rs.getString("formats"), STRING_LIST), rs.getString("source_repository"),
+                        rs.getString("source_commit"), rs.getString("tests"), rs.getString("image_name"),
+                        Duration.ofSeconds(rs.getLong("timeout_seconds"))))
+                .optional();
     }
 
     public void forgetSecrets(UUID buildId) {
