@@ -5,9 +5,6 @@ import dev.goldsmith.problems.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
@@ -18,17 +15,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class ImageObjects {
 
-    private static final int MAX_REMEMBERED_URLS = 4096;
-
     private final ObjectStore store;
-    private final Duration downloadUrlExpiry;
-    private final Clock clock;
-    private final Map<String, Presigned> presigned = new ConcurrentHashMap<>();
+    private final RecentlySignedUrls presigned;
 
     ImageObjects(ObjectStore store, GoldsmithProperties properties, Clock clock) {
         this.store = store;
-        this.downloadUrlExpiry = properties.artifacts().downloadUrlExpiry();
-        this.clock = clock;
+        Duration expiry = properties.artifacts().downloadUrlExpiry();
+        this.presigned = new RecentlySignedUrls(expiry, clock, key -> store.presignGet(key, expiry));
     }
 
     /** Writes {@code images/<name>/<name>.provenance.json} and returns its key. */
@@ -42,24 +35,11 @@ public class ImageObjects {
     }
 
     /**
-     * A presigned GET of the object, valid for at least half of {@code goldsmith.artifacts.download-url-expiry}:
-     * a URL signed less than half its life ago is handed out again (signing is most of a claim's cost otherwise).
+     * A presigned GET of the object, valid for at least half of {@code goldsmith.artifacts.download-url-expiry}
+     * (a URL signed less than half its life ago is handed out again).
      */
     public String downloadUrl(String objectKey) {
-        Instant now = clock.instant();
-        Presigned recent = presigned.get(objectKey);
-        if (recent != null && now.isBefore(recent.signedAt().plus(downloadUrlExpiry.dividedBy(2)))) {
-            return recent.url();
-        }
-        String url = available(() -> store.presignGet(objectKey, downloadUrlExpiry));
-        if (presigned.size() >= MAX_REMEMBERED_URLS) {
-            presigned.clear();
-        }
-        presigned.put(objectKey, new Presigned(url, now));
-        return url;
-    }
-
-    private record Presigned(String url, Instant signedAt) {
+        return available(() -> presigned.get(objectKey));
     }
 
     /** A presigned GET of the version's SBOM ({@code images/<name>/<name>.spdx.json}). */

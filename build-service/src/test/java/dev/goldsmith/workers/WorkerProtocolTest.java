@@ -37,6 +37,34 @@ class WorkerProtocolTest extends ServiceTest {
     }
 
     @Test
+    void claimMarksAWorkerNotSeenForOverASecondAsSeenNow() {
+        Worker worker = aWorker("tcg");
+        jdbc.sql("update workers set last_seen_at = now() - interval '2 seconds' where id = ?").param(worker.id())
+                .update();
+
+        worker.claimResponse("PT0S");
+
+        assertThat(secondsSinceSeen(worker)).isLessThan(2.0);
+    }
+
+    @Test
+    void claimWritesNoNewSeenMarkWithinASecondOfTheLast() {
+        Worker worker = aWorker("tcg");
+        // A mark ahead of the database's clock: any write by the claim would move it back to now().
+        jdbc.sql("update workers set last_seen_at = now() + interval '1 minute' where id = ?").param(worker.id())
+                .update();
+
+        worker.claimResponse("PT0S");
+
+        assertThat(secondsSinceSeen(worker)).isLessThan(-30.0);
+    }
+
+    private double secondsSinceSeen(Worker worker) {
+        return jdbc.sql("select extract(epoch from now() - last_seen_at) from workers where id = ?")
+                .param(worker.id()).query(Double.class).single();
+    }
+
+    @Test
     void waitingClaimReceivesBuildSubmittedWhileItWaits() throws Exception {
         Worker worker = aWorker("tcg");
         var claim = java.util.concurrent.CompletableFuture.supplyAsync(() -> worker.claimResponse("PT5S"));
