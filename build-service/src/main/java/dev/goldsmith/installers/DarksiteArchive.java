@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -45,7 +43,7 @@ final class DarksiteArchive {
         lock.packages().forEach(p -> expected.put(poolName(p), p));
         List<String> problems = new ArrayList<>();
         boolean lockInside = false;
-        MessageDigest whole = sha256();
+        MessageDigest whole = FileDigests.newSha256();
         try (InputStream file = new DigestInputStream(new BufferedInputStream(Files.newInputStream(tar), 1 << 20),
                 whole); TarArchiveInputStream entries = new TarArchiveInputStream(file)) {
             for (TarArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
@@ -61,9 +59,9 @@ final class DarksiteArchive {
                         problems.add(name + " is not in the lock");
                         continue;
                     }
-                    MessageDigest deb = sha256();
+                    MessageDigest deb = FileDigests.newSha256();
                     long size = entries.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), deb));
-                    String sha = HexFormat.of().formatHex(deb.digest());
+                    String sha = FileDigests.hex(deb);
                     if (size != pinned.size() || !sha.equals(pinned.sha256())) {
                         problems.add(name + " has " + size + " bytes, sha256 " + sha + "; the lock pins "
                                 + pinned.size() + " bytes, sha256 " + pinned.sha256());
@@ -82,14 +80,6 @@ final class DarksiteArchive {
                     + (problems.size() > MAX_PROBLEMS_SHOWN ? " (and " + (problems.size() - MAX_PROBLEMS_SHOWN)
                             + " more)" : ""));
         }
-        return new Checked(HexFormat.of().formatHex(whole.digest()), Files.size(tar));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Checked(FileDigests.hex(whole), Files.size(tar));
     }
 }

@@ -15,21 +15,26 @@ final class FileDigests {
     }
 
     static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256();
+        MessageDigest digest = newSha256();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 20];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 digest.update(buffer, 0, n);
             }
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return hex(digest);
     }
 
     static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
     }
 
-    private static MessageDigest sha256() {
+    /** What {@code digest} has taken in so far, as lowercase hex (the digest is reset). */
+    static String hex(MessageDigest digest) {
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
