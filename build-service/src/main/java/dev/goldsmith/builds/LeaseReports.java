@@ -255,7 +255,7 @@ public class LeaseReports {
     }
 
     private SecretScrubber scrubber(LeaseContext lease) {
-        return new SecretScrubber(records.secrets(lease.buildId()).values());
+        return new SecretScrubber(lease.secretValues());
     }
 
     private static String bounded(String text, int max) {

@@ -1,6 +1,7 @@
 package dev.goldsmith.queue;
 
 import dev.goldsmith.GoldsmithProperties;
+import dev.goldsmith.problems.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Hands queued builds to workers. A claim is one statement: pick the best matching row with
@@ -19,40 +19,53 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class ClaimService {
 
+    /**
+     * Reads what the worker offers, marks it seen (at most once a second, so polling an empty queue writes
+     * nothing), and leases the best build it fits, all in one statement. No row means no such worker; a row
+     * without a build means nothing fits now.
+     */
     static final String CLAIM = """
-            with candidate as (
-                select b.id from builds b
+            with worker as (
+                select id, arch, accel, labels from workers where id = :worker
+            ),
+            seen as (
+                update workers w set last_seen_at = now() from worker
+                 where w.id = worker.id and w.last_seen_at < now() - interval '1 second'
+            ),
+            candidate as (
+                select b.id from builds b, worker w
                 where b.status = 'QUEUED'
-                  and b.arch = :arch
-                  and (b.accel = 'any' or b.accel = :accel)
-                  and b.worker_labels <@ cast(:labels as jsonb)
+                  and b.arch = w.arch
+                  and (b.accel = 'any' or b.accel = w.accel)
+                  and b.worker_labels <@ w.labels
                 order by b.priority desc, b.created_at, b.id
                 limit 1
-                for update skip locked
+                for update of b skip locked
+            ),
+            leased as (
+                update builds b
+                   set status = 'RUNNING',
+                       attempt = b.attempt + 1,
+                       worker_id = :worker,
+                       lease_id = :lease,
+                       lease_expires_at = now() + make_interval(secs => :ttl),
+                       started_at = coalesce(b.started_at, now())
+                  from candidate c
+                 where b.id = c.id
+                returning b.id, b.attempt, b.lease_id, b.lease_expires_at, b.created_at
             )
-            update builds b
-               set status = 'RUNNING',
-                   attempt = b.attempt + 1,
-                   worker_id = :worker,
-                   lease_id = :lease,
-                   lease_expires_at = now() + make_interval(secs => :ttl),
-                   started_at = coalesce(b.started_at, now())
-              from candidate c
-             where b.id = c.id
-            returning b.id, b.attempt, b.lease_id, b.lease_expires_at, b.created_at
+            select l.* from worker left join leased l on true
             """;
 
     private final JdbcClient jdbc;
     private final QueueSignals signals;
-    private final JsonMapper json;
     private final GoldsmithProperties properties;
     private final Timer waitToClaim;
 
-    public ClaimService(JdbcClient jdbc, QueueSignals signals, JsonMapper json, GoldsmithProperties properties,
+    public ClaimService(JdbcClient jdbc, QueueSignals signals, GoldsmithProperties properties,
             MeterRegistry meters) {
         this.jdbc = jdbc;
         this.signals = signals;
-        this.json = json;
         this.properties = properties;
         this.waitToClaim = Timer.builder("goldsmith.queue.wait")
                 .description("Time from submission until a worker claimed the build")
@@ -60,14 +73,17 @@ public class ClaimService {
                 .register(meters);
     }
 
-    /** Claims a build for the worker, waiting up to {@code wait} (capped by the configured claim wait). */
-    public Optional<Claim> claim(WorkerCapabilities worker, Duration wait) throws InterruptedException {
+    /**
+     * Claims a build for the worker, waiting up to {@code wait} (capped by the configured claim wait); an unknown
+     * worker is a 404.
+     */
+    public Optional<Claim> claim(UUID workerId, Duration wait) throws InterruptedException {
         Duration cap = properties.queue().claimWait();
         Duration bounded = wait == null || wait.compareTo(cap) > 0 ? cap : wait;
         long deadline = System.nanoTime() + bounded.toNanos();
         while (true) {
             long seen = signals.version();
-            Optional<Claim> claim = claimOnce(worker);
+            Optional<Claim> claim = claimOnce(workerId);
             if (claim.isPresent() || signals.isClosed()) {
                 return claim;
             }
@@ -82,21 +98,22 @@ public class ClaimService {
         }
     }
 
-    public Optional<Claim> claimOnce(WorkerCapabilities worker) {
-        UUID lease = UUID.randomUUID();
+    private Optional<Claim> claimOnce(UUID workerId) {
         return jdbc.sql(CLAIM)
-                .param("arch", worker.arch())
-                .param("accel", worker.accel())
-                .param("labels", json.writeValueAsString(worker.labels()))
-                .param("worker", worker.workerId())
-                .param("lease", lease)
+                .param("worker", workerId)
+                .param("lease", UUID.randomUUID())
                 .param("ttl", (double) properties.leaseTtl().toMillis() / 1000.0)
                 .query((rs, row) -> {
+                    UUID buildId = rs.getObject("id", UUID.class);
+                    if (buildId == null) {
+                        return Optional.<Claim>empty();
+                    }
                     Instant created = rs.getTimestamp("created_at").toInstant();
                     waitToClaim.record(Duration.between(created, Instant.now()));
-                    return new Claim(rs.getObject("id", UUID.class), rs.getInt("attempt"),
-                            rs.getObject("lease_id", UUID.class), rs.getTimestamp("lease_expires_at").toInstant());
+                    return Optional.of(new Claim(buildId, rs.getInt("attempt"), rs.getObject("lease_id", UUID.class),
+                            rs.getTimestamp("lease_expires_at").toInstant()));
                 })
-                .optional();
+                .optional()
+                .orElseThrow(() -> ApiException.notFound("No worker " + workerId + "."));
     }
 }

@@ -3,6 +3,7 @@ package dev.goldsmith.queue;
 import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.api.HeartbeatReply;
 import dev.goldsmith.problems.ApiException;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -22,23 +23,30 @@ public class Leases {
         this.properties = properties;
     }
 
+    /** The caller's live lease, read together with its build's secrets in one statement. */
     public LeaseContext require(UUID leaseId, UUID callerWorker) {
-        var row = jdbc.sql("""
-                        select id, attempt, worker_id, status = 'RUNNING' and lease_expires_at > now() as live
-                          from builds where lease_id = ?
+        LeaseRow row = jdbc.sql("""
+                        select b.id, b.attempt, b.worker_id,
+                               b.status = 'RUNNING' and b.lease_expires_at > now() as live,
+                               array(select s.value from build_secrets s where s.build_id = b.id) as secrets
+                          from builds b where b.lease_id = ?
                         """)
                 .param(leaseId)
-                .query((rs, n) -> new Object[] {rs.getObject("id", UUID.class), rs.getInt("attempt"),
-                        rs.getObject("worker_id", UUID.class), rs.getBoolean("live")})
+                .query((rs, n) -> new LeaseRow(rs.getObject("id", UUID.class), rs.getInt("attempt"),
+                        rs.getObject("worker_id", UUID.class), rs.getBoolean("live"),
+                        List.of((String[]) rs.getArray("secrets").getArray())))
                 .optional()
                 .orElseThrow(() -> ApiException.leaseLost("Lease " + leaseId + " is unknown, expired or ended."));
-        if (callerWorker == null || !callerWorker.equals(row[2])) {
+        if (callerWorker == null || !callerWorker.equals(row.workerId())) {
             throw ApiException.forbidden("Lease " + leaseId + " belongs to another worker.");
         }
-        if (!(Boolean) row[3]) {
+        if (!row.live()) {
             throw ApiException.leaseLost("Lease " + leaseId + " has expired.");
         }
-        return new LeaseContext(leaseId, (UUID) row[0], (Integer) row[1], callerWorker);
+        return new LeaseContext(leaseId, row.buildId(), row.attempt(), callerWorker, row.secrets());
+    }
+
+    private record LeaseRow(UUID buildId, int attempt, UUID workerId, boolean live, List<String> secrets) {
     }
 
     /** Extends the lease by the lease TTL and tells the worker whether to cancel. */

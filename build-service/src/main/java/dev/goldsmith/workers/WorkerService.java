@@ -5,11 +5,9 @@ import dev.goldsmith.api.WorkerRegistered;
 import dev.goldsmith.api.WorkerRegistration;
 import dev.goldsmith.problems.ApiException;
 import dev.goldsmith.problems.FieldViolation;
-import dev.goldsmith.queue.WorkerCapabilities;
 import dev.goldsmith.security.Caller;
 import dev.goldsmith.security.TokenService;
 import dev.goldsmith.workers.persistence.WorkerEntity;
-import dev.goldsmith.workers.persistence.WorkerRecords;
 import dev.goldsmith.workers.persistence.WorkerRepository;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,14 +29,12 @@ public class WorkerService {
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9 ._:()+~-]{0,128}");
 
     private final WorkerRepository workers;
-    private final WorkerRecords records;
     private final TokenService tokens;
     private final GoldsmithProperties properties;
     private final Clock clock;
 
-    public WorkerService(WorkerRepository workers, WorkerRecords records, TokenService tokens, GoldsmithProperties properties, Clock clock) {
+    public WorkerService(WorkerRepository workers, TokenService tokens, GoldsmithProperties properties, Clock clock) {
         this.workers = workers;
-        this.records = records;
         this.tokens = tokens;
         this.properties = properties;
         this.clock = clock;
@@ -60,8 +56,8 @@ public class WorkerService {
         return new WorkerRegistered(id, properties.workers().heartbeatInterval(), properties.leaseTtl());
     }
 
-    /** The caller's own worker, as the queue matches it; anything else is refused. */
-    public WorkerCapabilities ownWorker(Caller caller, UUID workerId) {
+    /** A worker token acts for the worker it is bound to; anything else is refused. */
+    public void requireOwnWorker(Caller caller, UUID workerId) {
         if (caller.workerId() == null) {
             throw ApiException.forbidden("Register this worker token first (POST /api/v1/workers).");
         }
@@ -69,9 +65,6 @@ public class WorkerService {
             throw ApiException.forbidden("A worker may only claim for itself; this token is bound to "
                     + caller.workerId() + ".");
         }
-        WorkerRecords.Offer offer = records.touch(workerId)
-                .orElseThrow(() -> ApiException.notFound("No worker " + workerId + "."));
-        return new WorkerCapabilities(workerId, offer.arch(), offer.accel(), offer.labels());
     }
 
     private static void validate(WorkerRegistration r) {

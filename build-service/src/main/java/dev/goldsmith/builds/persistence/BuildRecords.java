@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -148,14 +147,6 @@ public class BuildRecords {
 
     /** One stored chunk of build log. */
     public record LogRow(int attempt, long seq, String lines) {
-    }
-
-    public Map<String, String> secrets(UUID buildId) {
-        return jdbc.sql("select key, value from build_secrets where build_id = ?")
-                .param(buildId)
-                .query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2)))
-                .list().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** A leased build's inputs as its worker gets them: the stored answers with the secrets put back. */

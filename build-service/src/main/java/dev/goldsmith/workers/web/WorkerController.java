@@ -6,7 +6,6 @@ import dev.goldsmith.api.WorkerRegistration;
 import dev.goldsmith.builds.BuildSpecs;
 import dev.goldsmith.problems.ApiException;
 import dev.goldsmith.queue.ClaimService;
-import dev.goldsmith.queue.WorkerCapabilities;
 import dev.goldsmith.security.Caller;
 import dev.goldsmith.workers.WorkerService;
 import java.time.Duration;
@@ -41,9 +40,8 @@ class WorkerController {
     @PostMapping("/api/v1/workers/{workerId}/claim")
     ResponseEntity<Lease> claim(@PathVariable UUID workerId, @RequestParam(required = false) String wait)
             throws InterruptedException {
-        WorkerCapabilities worker = workers.ownWorker(Caller.current(), workerId);
-        Duration waitFor = parseWait(wait);
-        return claims.claim(worker, waitFor)
+        workers.requireOwnWorker(Caller.current(), workerId);
+        return claims.claim(workerId, parseWait(wait))
                 .map(claim -> ResponseEntity.ok(new Lease(claim.leaseId(), claim.expiresAt(),
                         specs.forWorker(claim.buildId(), claim.attempt()))))
                 .orElseGet(() -> ResponseEntity.noContent().build());
