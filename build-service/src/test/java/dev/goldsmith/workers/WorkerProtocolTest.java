@@ -39,8 +39,7 @@ class WorkerProtocolTest extends ServiceTest {
     @Test
     void claimMarksAWorkerNotSeenForOverASecondAsSeenNow() {
         Worker worker = aWorker("tcg");
-        jdbc.sql("update workers set last_seen_at = now() - interval '2 seconds' where id = ?").param(worker.id())
-                .update();
+        markSeen(worker, -2);
 
         worker.claimResponse("PT0S");
 
@@ -51,12 +50,16 @@ class WorkerProtocolTest extends ServiceTest {
     void claimWritesNoNewSeenMarkWithinASecondOfTheLast() {
         Worker worker = aWorker("tcg");
         // A mark ahead of the database's clock: any write by the claim would move it back to now().
-        jdbc.sql("update workers set last_seen_at = now() + interval '1 minute' where id = ?").param(worker.id())
-                .update();
+        markSeen(worker, 60);
 
         worker.claimResponse("PT0S");
 
         assertThat(secondsSinceSeen(worker)).isLessThan(-30.0);
+    }
+
+    private void markSeen(Worker worker, int secondsFromNow) {
+        jdbc.sql("update workers set last_seen_at = now() + make_interval(secs => ?) where id = ?")
+                .params(secondsFromNow, worker.id()).update();
     }
 
     private double secondsSinceSeen(Worker worker) {
