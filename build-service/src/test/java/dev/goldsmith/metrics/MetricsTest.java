@@ -44,6 +44,14 @@ class MetricsTest extends ServiceTest {
                 .filter(line -> line.startsWith("goldsmith_") || line.contains("error"))).isEmpty();
     }
 
+    @Test
+    void springSecurityRecordsNoObservationsOfItsChain() {
+        aWorker("tcg").claimResponse("PT0S");
+        admin().get("/api/v1/builds");
+
+        assertThat(scrape()).doesNotContain("spring_security");
+    }
+
     private String scrape() {
         return admin().get("/actuator/prometheus").body();
     }
