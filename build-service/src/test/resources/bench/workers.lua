@@ -1,6 +1,7 @@
 -- Simulated workers for QueueBenchmarkTest: each wrk thread has one connection and is one registered worker
--- that claims (wait PT0S), completes the lease it got with the body in GOLDSMITH_BENCH_COMPLETION, and claims
--- again until the queue answers 204. Unexpected answers are written to stderr.
+-- that claims (wait PT0S), then completes each lease it holds with the body in GOLDSMITH_BENCH_COMPLETION and
+-- next=PT0S, as the worker agent does, taking the next lease from the reply; when a reply has none it claims
+-- again, and stops when the queue answers 204. Unexpected answers are written to stderr.
 
 local workers = {}
 local next_worker = 1
@@ -31,7 +32,7 @@ end
 
 function request()
   if lease then
-    return wrk.format("POST", "/api/v1/leases/" .. lease .. "/complete", headers, completion)
+    return wrk.format("POST", "/api/v1/leases/" .. lease .. "/complete?next=PT0S", headers, completion)
   end
   return wrk.format("POST", "/api/v1/workers/" .. worker_id .. "/claim?wait=PT0S", headers, "")
 end
@@ -41,7 +42,7 @@ function response(status, _, body)
     if status ~= 200 then
       io.stderr:write("complete " .. lease .. " answered " .. status .. ": " .. body .. "\n")
     end
-    lease = nil
+    lease = body:match('"next"%s*:%s*{%s*"leaseId"%s*:%s*"([0-9a-f-]+)"')
   elseif status == 200 then
     lease = body:match('"leaseId"%s*:%s*"([0-9a-f-]+)"')
   elseif status == 204 then

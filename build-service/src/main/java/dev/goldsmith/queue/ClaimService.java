@@ -83,7 +83,7 @@ public class ClaimService {
         long deadline = System.nanoTime() + bounded.toNanos();
         while (true) {
             long seen = signals.version();
-            Optional<Claim> claim = claimOnce(workerId);
+            Optional<Claim> claim = claimNow(workerId);
             if (claim.isPresent() || signals.isClosed()) {
                 return claim;
             }
@@ -98,7 +98,8 @@ public class ClaimService {
         }
     }
 
-    private Optional<Claim> claimOnce(UUID workerId) {
+    /** Claims a build for the worker if one is queued now, in the caller's transaction if there is one. */
+    public Optional<Claim> claimNow(UUID workerId) {
         return jdbc.sql(CLAIM)
                 .param("worker", workerId)
                 .param("lease", UUID.randomUUID())

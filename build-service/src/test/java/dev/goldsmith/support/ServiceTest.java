@@ -149,6 +149,10 @@ public abstract class ServiceTest {
             return api.post("/api/v1/leases/" + lease + "/complete", body);
         }
 
+        public Api.Response completeAndClaimNext(UUID lease, Object body, String next) {
+            return api.post("/api/v1/leases/" + lease + "/complete?next=" + next, body);
+        }
+
         public Api.Response startUpload(UUID lease, ArtifactUploadRequest request) {
             return api.post("/api/v1/leases/" + lease + "/artifacts", request);
         }

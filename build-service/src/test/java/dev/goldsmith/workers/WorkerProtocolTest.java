@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -70,7 +72,7 @@ class WorkerProtocolTest extends ServiceTest {
     @Test
     void waitingClaimReceivesBuildSubmittedWhileItWaits() throws Exception {
         Worker worker = aWorker("tcg");
-        var claim = java.util.concurrent.CompletableFuture.supplyAsync(() -> worker.claimResponse("PT5S"));
+        var claim = CompletableFuture.supplyAsync(() -> worker.claimResponse("PT5S"));
         // The long-poll is still waiting (nothing queued) before the build exists.
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !claim.isDone());
         UUID id = submit(builder("alpha"), aBuildRequest().build());
@@ -147,6 +149,83 @@ class WorkerProtocolTest extends ServiceTest {
         assertThat(intruder.api().post("/api/v1/workers/" + owner.id() + "/claim?wait=PT0S", null).status())
                 .isEqualTo(403);
         assertThat(owner.heartbeat(lease.leaseId()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void completionWithNextAnswersTheWorkersNextLease() {
+        Worker worker = aWorker("tcg");
+        UUID first = submit(builder("alpha"), aBuildRequest().build());
+        UUID second = submit(builder("alpha"), aBuildRequest().build());
+        Lease lease = worker.claim();
+
+        Api.Response reply = worker.completeAndClaimNext(lease.leaseId(), aFailure("INSTALL_FAILED", false), "PT0S");
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        assertThat(reply.json().get("status").asString()).isEqualTo("FAILED");
+        Lease next = Api.JSON.treeToValue(reply.json().get("next"), Lease.class);
+        assertThat(lease.build().buildId()).isEqualTo(first);
+        assertThat(next.build().buildId()).isEqualTo(second);
+        assertThat(next.leaseId()).isNotEqualTo(lease.leaseId());
+        assertThat(status(first)).isEqualTo("FAILED");
+        assertThat(status(second)).isEqualTo("RUNNING");
+        assertThat(worker.heartbeat(next.leaseId()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void completionWithNextAnswersNoLeaseWhenNothingFits() {
+        Worker worker = aWorker("tcg");
+        UUID id = submit(builder("alpha"), aBuildRequest().build());
+        submit(builder("alpha"), aBuildRequest().withAccel("kvm").build());
+        Lease lease = worker.claim();
+
+        Api.Response reply = worker.completeAndClaimNext(lease.leaseId(), aFailure("INSTALL_FAILED", false), "PT0.2S");
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        assertThat(reply.json().get("next").isNull()).isTrue();
+        assertThat(status(id)).isEqualTo("FAILED");
+    }
+
+    @Test
+    void completionWithAMalformedNextIsRefusedBeforeTheBuildEnds() {
+        Worker worker = aWorker("tcg");
+        UUID id = submit(builder("alpha"), aBuildRequest().build());
+        Lease lease = worker.claim();
+
+        Api.Response reply = worker.completeAndClaimNext(lease.leaseId(), aFailure("INSTALL_FAILED", false), "soon");
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(reply.json().get("errors").get(0).get("field").asString()).isEqualTo("next");
+        assertThat(status(id)).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void refusedCompletionWithNextClaimsNothing() {
+        Worker worker = aWorker("tcg");
+        submit(builder("alpha"), aBuildRequest().build());
+        UUID second = submit(builder("alpha"), aBuildRequest().build());
+        Lease lease = worker.claim();
+
+        Api.Response reply = worker.completeAndClaimNext(lease.leaseId(), aSuccess(), "PT0S");
+
+        assertThat(reply.status()).isEqualTo(422);
+        assertThat(status(lease.build().buildId())).isEqualTo("RUNNING");
+        assertThat(status(second)).isEqualTo("QUEUED");
+    }
+
+    @Test
+    void completionWithNextWaitsForABuildQueuedAfterIt() throws Exception {
+        Worker worker = aWorker("tcg");
+        submit(builder("alpha"), aBuildRequest().build());
+        Lease lease = worker.claim();
+        var reply = CompletableFuture.supplyAsync(() ->
+                worker.completeAndClaimNext(lease.leaseId(), aFailure("INSTALL_FAILED", false), "PT5S"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(lease.build().buildId()).equals("FAILED"));
+
+        UUID later = submit(builder("alpha"), aBuildRequest().build());
+
+        Api.Response answered = reply.get(10, TimeUnit.SECONDS);
+        assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
+        assertThat(answered.json().get("next").get("build").get("buildId").asString()).isEqualTo(later.toString());
     }
 
     @Test

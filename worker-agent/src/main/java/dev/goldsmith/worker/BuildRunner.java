@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,11 @@ public class BuildRunner {
         this.media = media;
     }
 
-    public void run(Lease lease) {
+    /**
+     * Runs the build and completes its lease. With {@code claimNext}, the completion also claims this slot's next
+     * build, which is returned (empty when none was queued, or the completion did not go through).
+     */
+    public Optional<Lease> run(Lease lease, boolean claimNext) {
         var spec = lease.build();
         Path dir = settings.workDir().resolve("builds").resolve(spec.buildId() + "-a" + spec.attempt());
         StopSignal stop = new StopSignal();
@@ -72,21 +77,22 @@ public class BuildRunner {
             buildLog.step("build " + spec.buildId() + " attempt " + spec.attempt() + " on worker " + settings.name()
                     + " (accel=" + accel.name() + ": " + accel.reason() + ")");
             if (spec.installerMedium() == null) {
-                tryComplete(lease, failure("WORKER_ERROR", null, "installer '" + spec.installer()
-                        + "' is not a registered medium", false, List.of()));
-                return;
+                return tryComplete(lease, failure("WORKER_ERROR", null, "installer '" + spec.installer()
+                        + "' is not a registered medium", false, List.of()), claimNext);
             }
             try (MediaCache.Use medium = media.acquire(spec.installerMedium(), buildLog::step)) {
                 var context = new BuildContext(spec, lease.leaseId(), dir, medium.file(), buildLog, stop,
                         BuildKey.generate("goldsmith-build-" + spec.buildId()), accel, firmware,
                         settings.vmMemoryMb(), controlPlane);
-                complete(lease, stop, buildLog, pipeline(context));
+                return complete(lease, stop, buildLog, pipeline(context), claimNext);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return Optional.empty();
         } catch (IOException | RuntimeException e) {
             log.error("build {} could not be run", spec.buildId(), e);
-            tryComplete(lease, failure("WORKER_ERROR", null, String.valueOf(e.getMessage()), true, List.of()));
+            return tryComplete(lease, failure("WORKER_ERROR", null, String.valueOf(e.getMessage()), true,
+                    List.of()), claimNext);
         } finally {
             deleteQuietly(dir);
         }
@@ -202,10 +208,11 @@ public class BuildRunner {
         return new CompleteRequest("FAILED", code, stage, reason, retryable, null, checks, null);
     }
 
-    private void complete(Lease lease, StopSignal stop, BuildLog buildLog, Outcome outcome) {
+    private Optional<Lease> complete(Lease lease, StopSignal stop, BuildLog buildLog, Outcome outcome,
+            boolean claimNext) {
         if (outcome.request() == null || stop.reason() == StopSignal.Reason.LEASE_LOST) {
             log.warn("build {}: lease lost, dropping the build without completing it", lease.build().buildId());
-            return;
+            return Optional.empty();
         }
         CompleteRequest request = outcome.request();
         if (stop.reason() == StopSignal.Reason.CANCELLED && !request.outcome().equals("CANCELLED")) {
@@ -213,20 +220,22 @@ public class BuildRunner {
         }
         buildLog.step("completing: " + request.outcome() + (request.code() != null ? " " + request.code() : ""));
         buildLog.close();
-        tryComplete(lease, request);
+        return tryComplete(lease, request, claimNext);
     }
 
-    private void tryComplete(Lease lease, CompleteRequest request) {
+    private Optional<Lease> tryComplete(Lease lease, CompleteRequest request, boolean claimNext) {
         try {
-            var reply = controlPlane.complete(lease.leaseId(), request);
+            var reply = controlPlane.complete(lease.leaseId(), request, claimNext ? Duration.ZERO : null);
             log.info("build {} attempt {} completed: {}", lease.build().buildId(), lease.build().attempt(),
                     reply.status());
+            return Optional.ofNullable(reply.next());
         } catch (ProtocolException e) {
             log.warn("build {}: completion refused: {}", lease.build().buildId(), e.getMessage());
         } catch (IOException e) {
             log.warn("build {}: completion failed, the lease will expire: {}", lease.build().buildId(),
                     e.getMessage());
         }
+        return Optional.empty();
     }
 
     private void report(BuildContext build, String stage, String status, String detail) throws IOException,

@@ -99,7 +99,13 @@ public final class WorkerMain {
                 Optional<Lease> lease = controlPlane.claim(registered.workerId(), settings.claimWait());
                 if (lease.isPresent()) {
                     log.info("claimed build {} attempt {}", lease.get().build().buildId(), lease.get().build().attempt());
-                    runner.run(lease.get());
+                }
+                // While builds keep coming, each completion hands over the next one: no claim in between.
+                while (lease.isPresent()) {
+                    Lease current = lease.get();
+                    lease = runner.run(current, running);
+                    lease.ifPresent(next -> log.info("claimed build {} attempt {} with the completion of build {}",
+                            next.build().buildId(), next.build().attempt(), current.build().buildId()));
                 }
             } catch (IOException e) {
                 log.warn("claim failed: {}", e.getMessage());

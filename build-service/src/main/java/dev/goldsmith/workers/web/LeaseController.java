@@ -9,11 +9,14 @@ import dev.goldsmith.api.StageReport;
 import dev.goldsmith.builds.LeaseReports;
 import dev.goldsmith.queue.Leases;
 import dev.goldsmith.security.Caller;
+import dev.goldsmith.workers.LeaseOffers;
+import java.time.Duration;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -23,10 +26,12 @@ class LeaseController {
 
     private final Leases leases;
     private final LeaseReports reports;
+    private final LeaseOffers offers;
 
-    LeaseController(Leases leases, LeaseReports reports) {
+    LeaseController(Leases leases, LeaseReports reports, LeaseOffers offers) {
         this.leases = leases;
         this.reports = reports;
+        this.offers = offers;
     }
 
     @PostMapping("/api/v1/leases/{leaseId}/heartbeat")
@@ -45,8 +50,14 @@ class LeaseController {
         return reports.log(leaseId, Caller.current().workerId(), chunk);
     }
 
+    /**
+     * Ends the attempt; with {@code next}, also claims the worker's next build (waiting up to {@code next}) and
+     * answers its lease along with the status.
+     */
     @PostMapping("/api/v1/leases/{leaseId}/complete")
-    CompleteReply complete(@PathVariable UUID leaseId, @RequestBody CompleteRequest request) {
-        return new CompleteReply(reports.complete(leaseId, Caller.current().workerId(), request));
+    CompleteReply complete(@PathVariable UUID leaseId, @RequestParam(required = false) String next,
+            @RequestBody CompleteRequest request) throws InterruptedException {
+        Duration nextWait = LeaseOffers.waitParameter("next", next);
+        return offers.complete(leaseId, Caller.current().workerId(), request, nextWait);
     }
 }

@@ -3,13 +3,10 @@ package dev.goldsmith.workers.web;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.api.WorkerRegistered;
 import dev.goldsmith.api.WorkerRegistration;
-import dev.goldsmith.builds.BuildSpecs;
-import dev.goldsmith.problems.ApiException;
-import dev.goldsmith.queue.ClaimService;
 import dev.goldsmith.security.Caller;
+import dev.goldsmith.workers.LeaseOffers;
 import dev.goldsmith.workers.WorkerService;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,13 +19,11 @@ import org.springframework.web.bind.annotation.RestController;
 class WorkerController {
 
     private final WorkerService workers;
-    private final ClaimService claims;
-    private final BuildSpecs specs;
+    private final LeaseOffers offers;
 
-    WorkerController(WorkerService workers, ClaimService claims, BuildSpecs specs) {
+    WorkerController(WorkerService workers, LeaseOffers offers) {
         this.workers = workers;
-        this.claims = claims;
-        this.specs = specs;
+        this.offers = offers;
     }
 
     @PostMapping("/api/v1/workers")
@@ -40,25 +35,9 @@ class WorkerController {
     @PostMapping("/api/v1/workers/{workerId}/claim")
     ResponseEntity<Lease> claim(@PathVariable UUID workerId, @RequestParam(required = false) String wait)
             throws InterruptedException {
+        Duration bounded = LeaseOffers.waitParameter("wait", wait);
         workers.requireOwnWorker(Caller.current(), workerId);
-        return claims.claim(workerId, parseWait(wait))
-                .map(claim -> ResponseEntity.ok(new Lease(claim.leaseId(), claim.expiresAt(),
-                        specs.forWorker(claim.buildId(), claim.attempt()))))
+        return offers.claim(workerId, bounded).map(ResponseEntity::ok)
                 .orElseGet(() -> ResponseEntity.noContent().build());
-    }
-
-    private static Duration parseWait(String wait) {
-        if (wait == null) {
-            return null;
-        }
-        try {
-            Duration parsed = Duration.parse(wait);
-            if (parsed.isNegative()) {
-                throw ApiException.invalid("wait", "must not be negative");
-            }
-            return parsed;
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid("wait", "must be an ISO-8601 duration such as PT30S");
-        }
     }
 }

@@ -74,8 +74,11 @@ public class ControlPlane {
                 Duration.ofMinutes(30)).orElseThrow();
     }
 
-    public CompleteReply complete(UUID lease, CompleteRequest request) throws IOException {
-        return post("/api/v1/leases/" + lease + "/complete", request, CompleteReply.class, Duration.ofMinutes(2))
+    /** Completes the lease; with {@code next}, also claims the worker's next build, waiting up to that long. */
+    public CompleteReply complete(UUID lease, CompleteRequest request, Duration next) throws IOException {
+        String query = next == null ? "" : "?next=" + next;
+        Duration timeout = next == null ? Duration.ofMinutes(2) : Duration.ofMinutes(2).plus(next);
+        return post("/api/v1/leases/" + lease + "/complete" + query, request, CompleteReply.class, timeout)
                 .orElseThrow();
     }
 

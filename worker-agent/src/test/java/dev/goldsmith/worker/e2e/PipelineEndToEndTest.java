@@ -201,28 +201,38 @@ class PipelineEndToEndTest {
         }
     }
 
+    /** Two such builds queued for one worker: the first one's completion hands it the second. */
     @Test
     @Order(5)
     void installerFailureLineFailsTheBuildAtInstallWithoutRetry() throws Exception {
         farm.worker("failing-worker", farm.token("farm", "worker"), dir.resolve("failing-work"),
                 Map.of("GOLDSMITH_WORKER_LABELS", "failing"));
+        String first = submitBuildThatInstallsOntoItsInstaller("failing-e2e");
+        String second = submitBuildThatInstallsOntoItsInstaller("failing-e2e-2");
+
+        for (String id : List.of(first, second)) {
+            JsonNode build = farm.awaitEnd(id, builder, BUILD_TIMEOUT);
+
+            assertThat(build.get("status").asString()).isEqualTo("FAILED");
+            assertThat(build.get("attempt").asInt()).isEqualTo(1);
+            assertThat(build.get("failure").get("code").asString()).isEqualTo("INSTALL_FAILED");
+            assertThat(build.get("failure").get("stage").asString()).isEqualTo("INSTALL");
+            assertThat(build.get("failure").get("reason").asString()).contains("Install failed:");
+            assertThat(farm.call("GET", "/api/v1/builds/" + id + "/logs", builder, null).body())
+                    .contains("Install failed:");
+        }
+        assertThat(Files.readString(dir.resolve("failing-worker.log")))
+                .contains("claimed build " + second + " attempt 1 with the completion of build " + first);
+    }
+
+    private String submitBuildThatInstallsOntoItsInstaller(String hostname) throws Exception {
         // The installer medium is the second disk: the installer refuses to install onto itself.
         var response = farm.call("POST", "/api/v1/builds", builder, Map.of(
                 "workerLabels", List.of("failing"), "distro", "debian", "profile", "core",
                 "installer", "reference-tiny", "formats", List.of("qcow2"), "force", true,
-                "answers", Map.of("KLDLOAD_HOSTNAME", "failing-e2e", "KLDLOAD_DISK", "/dev/vdb"),
+                "answers", Map.of("KLDLOAD_HOSTNAME", hostname, "KLDLOAD_DISK", "/dev/vdb"),
                 "source", Map.of("repository", "https://git.example.com/platform/images.git", "commit", "fa11ed0")));
-        String id = Farm.JSON.readTree(response.body()).get("id").asString();
-
-        JsonNode build = farm.awaitEnd(id, builder, BUILD_TIMEOUT);
-
-        assertThat(build.get("status").asString()).isEqualTo("FAILED");
-        assertThat(build.get("attempt").asInt()).isEqualTo(1);
-        assertThat(build.get("failure").get("code").asString()).isEqualTo("INSTALL_FAILED");
-        assertThat(build.get("failure").get("stage").asString()).isEqualTo("INSTALL");
-        assertThat(build.get("failure").get("reason").asString()).contains("Install failed:");
-        assertThat(farm.call("GET", "/api/v1/builds/" + id + "/logs", builder, null).body())
-                .contains("Install failed:");
+        return Farm.JSON.readTree(response.body()).get("id").asString();
     }
 
     private ProcessHandle awaitInstallerVm(Path workDir, Duration timeout) {
