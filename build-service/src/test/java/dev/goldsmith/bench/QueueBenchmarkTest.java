@@ -9,6 +9,7 @@ import dev.goldsmith.api.CompleteRequest;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.support.Api;
 import dev.goldsmith.support.ServiceTest;
+import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -133,19 +134,26 @@ class QueueBenchmarkTest extends ServiceTest {
                 settled = compilationMillis() - compiling < round.seconds() * 1000 / 10;
             }
             double[] rates = new double[MEASURED_ROUNDS];
+            double[] serviceCpu = new double[MEASURED_ROUNDS];
+            double[] databaseCpu = new double[MEASURED_ROUNDS];
             long ended = 0;
             for (int round = 0; round < MEASURED_ROUNDS; round++) {
                 Throughput measured = throughput("bench-" + outcome + "-" + round, workers, body);
                 rates[round] = THROUGHPUT_BUILDS / measured.seconds();
+                serviceCpu[round] = measured.cpu().serviceNanos() / 1e6 / THROUGHPUT_BUILDS;
+                databaseCpu[round] = measured.cpu().databaseNanos() / 1e6 / THROUGHPUT_BUILDS;
                 ended += measured.ended();
             }
             Arrays.sort(rates);
+            Arrays.sort(serviceCpu);
+            Arrays.sort(databaseCpu);
             System.out.printf("BENCH claim+complete(%s) throughput, %d workers (wrk) over HTTP, %d rounds of %d "
                             + "builds after %d warm-up rounds (JIT %s): median %.0f per second, min %.0f, max %.0f "
-                            + "(%d ended %s)%n",
+                            + "(%d ended %s); CPU per build (medians): service JVM %.2f ms, PostgreSQL %.2f ms%n",
                     completion.outcome(), THROUGHPUT_WORKERS, MEASURED_ROUNDS, THROUGHPUT_BUILDS, warmUpRounds,
                     settled ? "settled" : "still compiling", rates[MEASURED_ROUNDS / 2], rates[0],
-                    rates[MEASURED_ROUNDS - 1], ended, completion.outcome());
+                    rates[MEASURED_ROUNDS - 1], ended, completion.outcome(), serviceCpu[MEASURED_ROUNDS / 2],
+                    databaseCpu[MEASURED_ROUNDS / 2]);
         }
     }
 
@@ -199,7 +207,46 @@ class QueueBenchmarkTest extends ServiceTest {
         return output;
     }
 
-    private record Throughput(double seconds, long ended) {
+    private record Throughput(double seconds, long ended, CpuTimes cpu) {
+    }
+
+    /**
+     * CPU time used by this JVM (the service; the test itself idles while {@code wrk} runs) and by the embedded
+     * PostgreSQL's processes. Per build it compares code more steadily than throughput on these shared machines,
+     * where another tenant's load changes the wall clock but not the work done.
+     */
+    private record CpuTimes(long serviceNanos, long databaseNanos) {
+
+        private static final long NANOS_PER_TICK = 10_000_000; // USER_HZ is 100 on Linux
+
+        CpuTimes minus(CpuTimes earlier) {
+            return new CpuTimes(serviceNanos - earlier.serviceNanos, databaseNanos - earlier.databaseNanos);
+        }
+
+        static CpuTimes of(ProcessHandle postmaster) {
+            long service = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+            long database = Stream.concat(Stream.of(postmaster), postmaster.descendants())
+                    .mapToLong(CpuTimes::ticks).sum() * NANOS_PER_TICK;
+            return new CpuTimes(service, database);
+        }
+
+        /** utime + stime from {@code /proc/<pid>/stat}; 0 for a process that has gone. */
+        private static long ticks(ProcessHandle process) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+    }
+
+    private ProcessHandle postmaster() {
+        long backend = jdbc.sql("select pg_backend_pid()").query(Long.class).single();
+        return ProcessHandle.of(backend).flatMap(ProcessHandle::parent)
+                .orElseThrow(() -> new IllegalStateException("no PostgreSQL postmaster above backend " + backend));
     }
 
     private Throughput throughput(String team, Path workers, Path completion) throws Exception {
@@ -214,7 +261,10 @@ class QueueBenchmarkTest extends ServiceTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("wrk-" + team + ".log").toFile());
         wrk.environment().put("GOLDSMITH_BENCH_WORKERS", workers.toString());
         wrk.environment().put("GOLDSMITH_BENCH_COMPLETION", completion.toString());
+        ProcessHandle postmaster = postmaster();
+        CpuTimes before = CpuTimes.of(postmaster);
         Process process = wrk.start();
+        CpuTimes used;
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(110);
             while (queuedOrRunning(team) > 0 && System.nanoTime() < deadline && process.isAlive()) {
@@ -223,6 +273,7 @@ class QueueBenchmarkTest extends ServiceTest {
         } finally {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
+            used = CpuTimes.of(postmaster).minus(before);
         }
         String errors = Files.readString(dir.resolve("wrk-" + team + ".log"));
         if (queuedOrRunning(team) > 0 || errors.contains("answered")) {
@@ -233,7 +284,7 @@ class QueueBenchmarkTest extends ServiceTest {
                                count(*) filter (where status in ('SUCCEEDED', 'FAILED'))
                           from builds where team = ?
                         """)
-                .param(team).query((rs, n) -> new Throughput(rs.getDouble(1), rs.getLong(2))).single();
+                .param(team).query((rs, n) -> new Throughput(rs.getDouble(1), rs.getLong(2), used)).single();
     }
 
     private long queuedOrRunning(String team) {
