@@ -5,11 +5,9 @@ import dev.goldsmith.api.CompleteRequest;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.builds.BuildSpecs;
 import dev.goldsmith.builds.LeaseReports;
-import dev.goldsmith.problems.ApiException;
 import dev.goldsmith.queue.Claim;
 import dev.goldsmith.queue.ClaimService;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -61,21 +59,5 @@ public class LeaseOffers {
 
     private Lease lease(Claim claim) {
         return new Lease(claim.leaseId(), claim.expiresAt(), specs.forWorker(claim.buildId(), claim.attempt()));
-    }
-
-    /** A wait from a query parameter (ISO-8601, not negative), or null when it is absent. */
-    public static Duration waitParameter(String name, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            Duration parsed = Duration.parse(value);
-            if (parsed.isNegative()) {
-                throw ApiException.invalid(name, "must not be negative");
-            }
-            return parsed;
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(name, "must be an ISO-8601 duration such as PT30S");
-        }
     }
 }

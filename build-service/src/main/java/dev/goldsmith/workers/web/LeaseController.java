@@ -57,7 +57,7 @@ class LeaseController {
     @PostMapping("/api/v1/leases/{leaseId}/complete")
     CompleteReply complete(@PathVariable UUID leaseId, @RequestParam(required = false) String next,
             @RequestBody CompleteRequest request) throws InterruptedException {
-        Duration nextWait = LeaseOffers.waitParameter("next", next);
+        Duration nextWait = WaitParameters.parse("next", next);
         return offers.complete(leaseId, Caller.current().workerId(), request, nextWait);
     }
 }

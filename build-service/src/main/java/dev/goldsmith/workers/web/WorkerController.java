@@ -35,7 +35,7 @@ class WorkerController {
     @PostMapping("/api/v1/workers/{workerId}/claim")
     ResponseEntity<Lease> claim(@PathVariable UUID workerId, @RequestParam(required = false) String wait)
             throws InterruptedException {
-        Duration bounded = LeaseOffers.waitParameter("wait", wait);
+        Duration bounded = WaitParameters.parse("wait", wait);
         workers.requireOwnWorker(Caller.current(), workerId);
         return offers.claim(workerId, bounded).map(ResponseEntity::ok)
                 .orElseGet(() -> ResponseEntity.noContent().build());
