@@ -9,6 +9,7 @@ import dev.goldsmith.api.CompleteRequest;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.support.Api;
 import dev.goldsmith.support.ServiceTest;
+import dev.goldsmith.workers.LeaseOffers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -33,6 +36,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Issue 2's figures, on real HTTP over loopback against embedded PostgreSQL with fsync and synchronous_commit
@@ -53,6 +57,9 @@ class QueueBenchmarkTest extends ServiceTest {
 
     @TempDir
     Path dir;
+
+    @Autowired
+    LeaseOffers offers;
 
     @Test
     void dispatchLatencyWithFiftyLongPollingWorkers() throws Exception {
@@ -104,10 +111,8 @@ class QueueBenchmarkTest extends ServiceTest {
      * The 32 workers are {@code wrk} threads (Debian's package, a separate process; a load generator inside this
      * JVM measured mostly itself), one connection and one registered worker each, running
      * {@code bench/workers.lua}: like the worker agent, each completion asks for the next build
-     * ({@code next=PT0S}), so a busy worker makes one request per build. Rounds of 2,000 builds warm the service up until the JIT has settled (it spent
-     * under a tenth of a round compiling: on two cores C2 keeps compiling the request path for a minute or more,
-     * competing with it for CPU); the next rounds are measured, each timed by the database from the first claim
-     * to the last completion. Completions are failures (a test failed, not retried: the queue's own path) and
+     * ({@code next=PT0S}), so a busy worker makes one request per build. Each round is timed by the database from
+     * the first claim to the last completion. Completions are failures (a test failed, not retried: the queue's own path) and
      * then successes (which also archive the log and test report, store the SBOM, record the image version and
      * sign its provenance).
      */
@@ -124,37 +129,109 @@ class QueueBenchmarkTest extends ServiceTest {
         for (CompleteRequest completion : completions()) {
             Path body = dir.resolve("completion.json");
             Files.writeString(body, Api.JSON.writeValueAsString(completion));
-            String outcome = completion.outcome().toLowerCase(Locale.ROOT);
-            int warmUpRounds = 0;
-            boolean settled = false;
-            while (!settled && warmUpRounds < MAX_WARM_UP_ROUNDS) {
-                warmUpRounds++;
-                long compiling = compilationMillis();
-                Throughput round = throughput("bench-" + outcome + "-warm-" + warmUpRounds, workers, body);
-                settled = compilationMillis() - compiling < round.seconds() * 1000 / 10;
-            }
-            double[] rates = new double[MEASURED_ROUNDS];
-            double[] serviceCpu = new double[MEASURED_ROUNDS];
-            double[] databaseCpu = new double[MEASURED_ROUNDS];
-            long ended = 0;
-            for (int round = 0; round < MEASURED_ROUNDS; round++) {
-                Throughput measured = throughput("bench-" + outcome + "-" + round, workers, body);
-                rates[round] = THROUGHPUT_BUILDS / measured.seconds();
-                serviceCpu[round] = measured.cpu().serviceNanos() / 1e6 / THROUGHPUT_BUILDS;
-                databaseCpu[round] = measured.cpu().databaseNanos() / 1e6 / THROUGHPUT_BUILDS;
-                ended += measured.ended();
-            }
-            Arrays.sort(rates);
-            Arrays.sort(serviceCpu);
-            Arrays.sort(databaseCpu);
-            System.out.printf("BENCH claim+complete(%s) throughput, %d workers (wrk) over HTTP, %d rounds of %d "
-                            + "builds after %d warm-up rounds (JIT %s): median %.0f per second, min %.0f, max %.0f "
-                            + "(%d ended %s); CPU per build (medians): service JVM %.2f ms, PostgreSQL %.2f ms%n",
-                    completion.outcome(), THROUGHPUT_WORKERS, MEASURED_ROUNDS, THROUGHPUT_BUILDS, warmUpRounds,
-                    settled ? "settled" : "still compiling", rates[MEASURED_ROUNDS / 2], rates[0],
-                    rates[MEASURED_ROUNDS - 1], ended, completion.outcome(), serviceCpu[MEASURED_ROUNDS / 2],
-                    databaseCpu[MEASURED_ROUNDS / 2]);
+            Rounds rounds = measure(completion, "http", team -> throughput(team, workers, body));
+            System.out.printf("BENCH claim+complete(%s) throughput, %d workers (wrk) over HTTP, %s%n",
+                    completion.outcome(), THROUGHPUT_WORKERS, rounds);
         }
+    }
+
+    /**
+     * The same work without HTTP: 32 threads of this JVM call the service's {@link LeaseOffers} directly, as the
+     * lease endpoints do (claim, then complete each lease asking for the next), so Tomcat, Spring MVC, Spring
+     * Security and JSON drop out. What is left is the service's own logic, JDBC and PostgreSQL: the ceiling any
+     * HTTP front could reach on this machine with the SQL a build takes now.
+     */
+    @Test
+    void claimAndCompleteThroughputInProcessWithoutHttp() throws Exception {
+        emptyQueue();
+        List<UUID> workers = new ArrayList<>();
+        for (int i = 0; i < THROUGHPUT_WORKERS; i++) {
+            workers.add(aWorker("tcg").id());
+        }
+        for (CompleteRequest completion : completions()) {
+            Rounds rounds = measure(completion, "inproc", team -> inProcess(team, workers, completion));
+            System.out.printf("BENCH claim+complete(%s) in process without HTTP, %d worker threads, %s%n",
+                    completion.outcome(), THROUGHPUT_WORKERS, rounds);
+        }
+    }
+
+    private interface Round {
+        Throughput run(String team) throws Exception;
+    }
+
+    /**
+     * Rounds of 2,000 builds warm the service up until the JIT has settled (it spent under a tenth of a round
+     * compiling: on two cores C2 keeps compiling the request path for a minute or more, competing with it for
+     * CPU); the next rounds are measured.
+     */
+    private static Rounds measure(CompleteRequest completion, String kind, Round round) throws Exception {
+        String prefix = "bench-" + kind + "-" + completion.outcome().toLowerCase(Locale.ROOT);
+        int warmUpRounds = 0;
+        boolean settled = false;
+        while (!settled && warmUpRounds < MAX_WARM_UP_ROUNDS) {
+            warmUpRounds++;
+            long compiling = compilationMillis();
+            Throughput warmUp = round.run(prefix + "-warm-" + warmUpRounds);
+            settled = compilationMillis() - compiling < warmUp.seconds() * 1000 / 10;
+        }
+        double[] rates = new double[MEASURED_ROUNDS];
+        double[] serviceCpu = new double[MEASURED_ROUNDS];
+        double[] databaseCpu = new double[MEASURED_ROUNDS];
+        long ended = 0;
+        for (int i = 0; i < MEASURED_ROUNDS; i++) {
+            Throughput measured = round.run(prefix + "-" + i);
+            rates[i] = THROUGHPUT_BUILDS / measured.seconds();
+            serviceCpu[i] = measured.cpu().serviceNanos() / 1e6 / THROUGHPUT_BUILDS;
+            databaseCpu[i] = measured.cpu().databaseNanos() / 1e6 / THROUGHPUT_BUILDS;
+            ended += measured.ended();
+        }
+        Arrays.sort(rates);
+        Arrays.sort(serviceCpu);
+        Arrays.sort(databaseCpu);
+        return new Rounds(completion.outcome(), warmUpRounds, settled, rates, serviceCpu, databaseCpu, ended);
+    }
+
+    private record Rounds(String outcome, int warmUpRounds, boolean settled, double[] rates, double[] serviceCpu,
+            double[] databaseCpu, long ended) {
+
+        @Override
+        public String toString() {
+            int median = MEASURED_ROUNDS / 2;
+            return String.format(Locale.ROOT, "%d rounds of %d builds after %d warm-up rounds (JIT %s): median %.0f "
+                            + "per second, min %.0f, max %.0f (%d ended %s); CPU per build (medians): service JVM "
+                            + "%.2f ms, PostgreSQL %.2f ms", MEASURED_ROUNDS, THROUGHPUT_BUILDS, warmUpRounds,
+                    settled ? "settled" : "still compiling", rates[median], rates[0], rates[MEASURED_ROUNDS - 1],
+                    ended, outcome, serviceCpu[median], databaseCpu[median]);
+        }
+    }
+
+    private Throughput inProcess(String team, List<UUID> workers, CompleteRequest completion) throws Exception {
+        aQueuedBuild().forTeam(team).times(THROUGHPUT_BUILDS).withVerifiedArtifacts().insert(jdbc);
+        ProcessHandle postmaster = postmaster();
+        CpuTimes before = CpuTimes.of(postmaster);
+        ExecutorService threads = Executors.newFixedThreadPool(workers.size());
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (UUID worker : workers) {
+                running.add(threads.submit(() -> {
+                    Lease lease = offers.claim(worker, Duration.ZERO).orElse(null);
+                    while (lease != null) {
+                        lease = offers.complete(lease.leaseId(), worker, completion, Duration.ZERO).next();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : running) {
+                worker.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        CpuTimes used = CpuTimes.of(postmaster).minus(before);
+        if (queuedOrRunning(team) > 0) {
+            throw new IllegalStateException("builds of " + team + " are still queued or running");
+        }
+        return ended(team, used);
     }
 
     /** Both kinds, or one: {@code -Dgoldsmith.bench.outcome=FAILED} (or SUCCEEDED) measures only that. */
@@ -279,6 +356,11 @@ class QueueBenchmarkTest extends ServiceTest {
         if (queuedOrRunning(team) > 0 || errors.contains("answered")) {
             throw new IllegalStateException("the simulated workers did not finish cleanly: " + errors);
         }
+        return ended(team, used);
+    }
+
+    /** The team's builds, timed by the database from the first claim to the last completion. */
+    private Throughput ended(String team, CpuTimes used) {
         return jdbc.sql("""
                         select extract(epoch from max(finished_at) - min(started_at)),
                                count(*) filter (where status in ('SUCCEEDED', 'FAILED'))
