@@ -102,7 +102,8 @@ class QueueBenchmarkTest extends ServiceTest {
         double[] millis = submitted.entrySet().stream().filter(e -> received.containsKey(e.getKey()))
                 .mapToDouble(e -> (received.get(e.getKey()) - e.getValue()) / 1e6).sorted().toArray();
         System.out.printf("BENCH dispatch latency (POST /builds -> lease held by a long-polling worker), "
-                        + "%d idle workers, %d builds: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (%d of %d dispatched)%n",
+                        + "%d idle workers, %d builds: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms "
+                        + "(%d of %d dispatched)%n",
                 IDLE_WORKERS, DISPATCHES, percentile(millis, 50), percentile(millis, 90), percentile(millis, 99),
                 millis[millis.length - 1], millis.length, DISPATCHES);
     }
@@ -112,9 +113,9 @@ class QueueBenchmarkTest extends ServiceTest {
      * JVM measured mostly itself), one connection and one registered worker each, running
      * {@code bench/workers.lua}: like the worker agent, each completion asks for the next build
      * ({@code next=PT0S}), so a busy worker makes one request per build. Each round is timed by the database from
-     * the first claim to the last completion. Completions are failures (a test failed, not retried: the queue's own path) and
-     * then successes (which also archive the log and test report, store the SBOM, record the image version and
-     * sign its provenance).
+     * the first claim to the last completion. Completions are failures (a test failed, not retried: the queue's
+     * own path) and then successes (which also archive the log and test report, store the SBOM, record the image
+     * version and sign its provenance).
      */
     @Test
     void claimAndCompleteThroughputWithThirtyTwoWorkers() throws Exception {
