@@ -10,8 +10,9 @@
 # so they follow the code. pgbench comes from Debian's postgresql package (installed when missing, with python3
 # and xz-utils).
 #
-# Per transaction, as a completion that takes the worker's next build: claim a build, read its inputs and
-# installer, check the lease, end the attempt as FAILED, commit. 32 clients, one registered worker each. The
+# Per transaction, as a lone completion that takes the worker's next build (generic plans, as the service's
+# completion transactions use): claim a build, read its inputs and installer, check the lease, end the attempt
+# as FAILED, commit. Under load the service writes completions in batches (docs/performance.md); this is one. 32 clients, one registered worker each. The
 # service ends one build and claims the next in that transaction; here each transaction ends the build it has
 # just claimed: the same statements and rows written, without carrying a lease from one transaction to the next.
 set -euo pipefail
@@ -88,20 +89,26 @@ def block(path, after):
     text = re.search(r'"""\n(.*?)"""', source[at:], re.S).group(1)
     return ' '.join(text.split())
 
-worker = "md5('w' || :client_id)::uuid"
+def uuid_array(value):
+    """A one-element uuid[] literal for a statement's text-array parameter."""
+    return "('{' || " + value + " || '}')"
+
 claim = block('queue/ClaimService.java', 'static final String CLAIM') \
-    .replace(':worker', worker).replace(':lease', 'gen_random_uuid()').replace(':ttl', '300.0')
-inputs = one_parameter(block('builds/persistence/BuildRecords.java', 'leasedInputs(UUID'), ':id')
+    .replace(':workers', uuid_array("md5('w' || :client_id)::uuid")) \
+    .replace(':leases', uuid_array('gen_random_uuid()')).replace(':ttl', '300.0')
+inputs = one_parameter(block('builds/persistence/BuildRecords.java', 'leasedInputs(Collection'), uuid_array(':id'))
 columns = re.search(r'COLUMNS = (".*?");', open(root + 'installers/persistence/InstallerRecords.java').read(), re.S)
 installer = 'select ' + ''.join(re.findall(r'"(.*?)"', columns.group(1))) + " from installers where name = 'reference-tiny'"
-lease = one_parameter(block('queue/Leases.java', 'public LeaseContext require'), ':lease_id')
-end = block('builds/LeaseReports.java', 'private String end(').replace(':wanted', "'FAILED'") \
-    .replace(':code', "'TEST_FAILED'").replace(':reason', "'installer printed an error'") \
-    .replace(':stage', "'INSTALL'").replace(':retryable', 'false').replace(':lease', ':lease_id')
+lease = block('queue/Leases.java', 'LEASE_ROWS =') + ' where b.lease_id = :lease_id'
+ending = ("jsonb_build_array(jsonb_build_object('lease', :lease_id::text, 'wanted', 'FAILED', 'code', 'TEST_FAILED',"
+          " 'reason', 'installer printed an error', 'stage', 'INSTALL', 'retryable', false))::text")
+end = block('builds/LeaseReports.java', 'private List<String> endAll(').replace(':endings', ending) \
+    .replace(':leases', uuid_array(':lease_id'))
 for name, statement in [('claim', claim), ('inputs', inputs), ('lease', lease), ('end', end)]:
-    if re.search(r':(?!client_id|id\b|lease_id)[a-z_]+', statement.replace('::', '')):
+    if re.search(r':(?!client_id|id\b|lease_id)[a-z_]+', re.sub(r'::[a-z_\[\]]+', '', statement)):
         sys.exit('queue-sql-ceiling.sh: unmapped parameter in the ' + name + ' statement: ' + statement)
 print('BEGIN;')
+print('SET LOCAL plan_cache_mode = force_generic_plan;')
 print(claim + ' \\gset')
 print(inputs + ';')
 print(installer + ';')
@@ -123,7 +130,7 @@ ticks() {
 }
 
 # The same without the three reads: the two writes (claim, end) and the commit (one statement a line above).
-sed -n '1,2p;6,7p' "$work/build.sql" > "$work/writes.sql"
+sed -n '1,3p;7,8p' "$work/build.sql" > "$work/writes.sql"
 
 # measure NAME SCRIPT: rounds of SCRIPT against a queue of 50,000 builds
 measure() {

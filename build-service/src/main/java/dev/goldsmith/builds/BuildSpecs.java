@@ -6,6 +6,11 @@ import dev.goldsmith.api.Source;
 import dev.goldsmith.builds.persistence.BuildRecords;
 import dev.goldsmith.builds.persistence.BuildRecords.LeasedInputs;
 import dev.goldsmith.installers.InstallerCatalog;
+import dev.goldsmith.queue.Claim;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -21,11 +26,28 @@ public class BuildSpecs {
         this.installers = installers;
     }
 
-    public BuildSpec forWorker(UUID buildId, int attempt) {
-        LeasedInputs b = records.leasedInputs(buildId).orElseThrow();
-        return new BuildSpec(b.id(), attempt, b.distro(), b.profile(), b.installer(), medium(b), b.answers(),
-                b.secretKeys(), b.formats(), new Source(b.sourceRepository(), b.sourceCommit()), b.tests(),
-                b.imageName(), b.timeout());
+    public BuildSpec forWorker(Claim claim) {
+        return forWorkers(List.of(claim)).getFirst();
+    }
+
+    /** The specs of claimed builds, in their order: one read for all inputs, one per distinct medium. */
+    public List<BuildSpec> forWorkers(List<Claim> claims) {
+        if (claims.isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, LeasedInputs> inputs = new HashMap<>();
+        records.leasedInputs(claims.stream().map(Claim::buildId).toList()).forEach(b -> inputs.put(b.id(), b));
+        Map<List<String>, InstallerMedium> media = new HashMap<>();
+        return claims.stream().map(claim -> {
+            LeasedInputs b = Objects.requireNonNull(inputs.get(claim.buildId()), "claimed build is gone");
+            InstallerMedium medium = media.computeIfAbsent(
+                    List.of(String.valueOf(b.installer()), String.valueOf(b.installerName()),
+                            String.valueOf(b.installerSha256()), String.valueOf(b.darksite())),
+                    key -> medium(b));
+            return new BuildSpec(b.id(), claim.attempt(), b.distro(), b.profile(), b.installer(), medium, b.answers(),
+                    b.secretKeys(), b.formats(), new Source(b.sourceRepository(), b.sourceCommit()), b.tests(),
+                    b.imageName(), b.timeout());
+        }).toList();
     }
 
     /**

@@ -15,10 +15,12 @@ import dev.goldsmith.problems.FieldViolation;
 import dev.goldsmith.queue.LeaseContext;
 import dev.goldsmith.queue.Leases;
 import dev.goldsmith.queue.QueueNotifier;
+import dev.goldsmith.database.UuidArrays;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,9 @@ import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a worker reports under its lease: stage starts and ends, log chunks, and the build's outcome (a success
@@ -51,10 +56,11 @@ public class LeaseReports {
     private final SucceededBuilds succeeded;
     private final GoldsmithProperties.Limits limits;
     private final MeterRegistry meters;
+    private final JsonMapper json;
 
     LeaseReports(Leases leases, BuildRecords records, JdbcClient jdbc, QueueNotifier queue,
             StoredArtifacts storedArtifacts, SucceededBuilds succeeded, GoldsmithProperties properties,
-            MeterRegistry meters) {
+            MeterRegistry meters, JsonMapper json) {
         this.leases = leases;
         this.records = records;
         this.jdbc = jdbc;
@@ -63,6 +69,7 @@ public class LeaseReports {
         this.succeeded = succeeded;
         this.limits = properties.limits();
         this.meters = meters;
+        this.json = json;
     }
 
     @Transactional
@@ -108,19 +115,110 @@ public class LeaseReports {
     @Transactional
     public String complete(UUID leaseId, UUID worker, CompleteRequest request) {
         LeaseContext lease = leases.require(leaseId, worker);
+        if ("SUCCEEDED".equals(request.outcome())) {
+            saveChecks(lease, checkedChecks(request.checks(), scrubber(lease)));
+            return counted(succeed(lease, request.artifacts(), request.packages()));
+        }
+        Ending ending = ending(lease, request);
+        saveChecks(lease, ending.checks());
+        return counted(endAll(List.of(ending)).getFirst());
+    }
+
+    /** A completion a worker sent: its lease, itself, and what it reported. */
+    public record Completion(UUID leaseId, UUID worker, CompleteRequest request) {
+    }
+
+    /** The status a completion left its build in, or why it was refused. */
+    public record Completed(String status, ApiException refused) {
+    }
+
+    /**
+     * Ends many attempts that failed or were cancelled, in the caller's transaction and a few statements for all
+     * of them: the leases are locked and checked together, and one statement ends every attempt that passed. A
+     * completion refused (another worker's lease, a malformed report) writes nothing and gets its problem; the
+     * others go on. Successes are not taken: each stores and signs its own records ({@link #complete}).
+     */
+    public List<Completed> completeAll(List<Completion> completions) {
+        List<Leases.Checked> locked = leases.lockAll(completions.stream().map(Completion::leaseId).toList(),
+                completions.stream().map(Completion::worker).toList());
+        List<Completed> completed = new ArrayList<>(Collections.nCopies(completions.size(), null));
+        List<Ending> endings = new ArrayList<>();
+        List<Integer> ending = new ArrayList<>();
+        for (int i = 0; i < completions.size(); i++) {
+            try {
+                if (locked.get(i).rejected() != null) {
+                    throw locked.get(i).rejected();
+                }
+                endings.add(ending(locked.get(i).lease(), completions.get(i).request()));
+                ending.add(i);
+            } catch (ApiException refused) {
+                completed.set(i, new Completed(null, refused));
+            }
+        }
+        endings.forEach(e -> saveChecks(e.lease(), e.checks()));
+        List<String> statuses = endings.isEmpty() ? List.of() : endAll(endings);
+        for (int i = 0; i < statuses.size(); i++) {
+            completed.set(ending.get(i), new Completed(counted(statuses.get(i)), null));
+        }
+        return completed;
+    }
+
+    /** A failure or cancellation, checked against its lease and ready to be written. */
+    private record Ending(LeaseContext lease, String wanted, String code, String reason, String stage,
+            Boolean retryable, List<CheckResult> checks) {
+    }
+
+    private Ending ending(LeaseContext lease, CompleteRequest request) {
         String outcome = request.outcome();
         if (outcome == null || !List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(outcome)) {
             throw ApiException.invalid("outcome", "must be SUCCEEDED, FAILED or CANCELLED");
         }
+        if (outcome.equals("SUCCEEDED")) {
+            throw new IllegalArgumentException("a success is completed on its own");
+        }
         SecretScrubber scrubber = scrubber(lease);
-        saveChecks(lease, request.checks(), scrubber);
-        String status = switch (outcome) {
-            case "SUCCEEDED" -> succeed(lease, request.artifacts(), request.packages());
-            case "CANCELLED" -> cancelled(lease);
-            default -> fail(lease, request, scrubber);
-        };
-        Counter.builder("goldsmith.builds.completed").description("Build attempts ended, by the status they left")
-                .tag("outcome", status).register(meters).increment();
+        List<CheckResult> checks = checkedChecks(request.checks(), scrubber);
+        if (outcome.equals("CANCELLED")) {
+            if (!lease.cancelRequested()) {
+                throw ApiException.conflict("Build " + lease.buildId()
+                        + " was not asked to cancel; report FAILED instead.");
+            }
+            return new Ending(lease, "CANCELLED", null, null, null, null, checks);
+        }
+        List<FieldViolation> errors = new ArrayList<>();
+        if (request.code() == null || !CODE.matcher(request.code()).matches()) {
+            errors.add(new FieldViolation("code", "must be an upper-case code such as TEST_FAILED"));
+        }
+        if (request.stage() != null && !STAGES.contains(request.stage())) {
+            errors.add(new FieldViolation("stage", "must be one of " + String.join(", ", STAGES)));
+        }
+        if (request.reason() == null || request.reason().isBlank()) {
+            errors.add(new FieldViolation("reason", "is required for a failure"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        String reason = scrubber.scrub(bounded(request.reason(), MAX_TEXT));
+        boolean retryable = Boolean.TRUE.equals(request.retryable());
+        return new Ending(lease, retryable ? "RETRY" : "FAILED", request.code(), reason, request.stage(), retryable,
+                checks);
+    }
+
+    /** Counts the ended attempt once its transaction commits: a batch rolled back and written again counts once. */
+    private String counted(String status) {
+        Counter ended = Counter.builder("goldsmith.builds.completed")
+                .description("Build attempts ended, by the status they left")
+                .tag("outcome", status).register(meters);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    ended.increment();
+                }
+            });
+        } else {
+            ended.increment();
+        }
         return status;
     }
 
@@ -156,60 +254,52 @@ public class LeaseReports {
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        String status = end(lease, "SUCCEEDED", null, null, null, null);
+        String status = endAll(List.of(new Ending(lease, "SUCCEEDED", null, null, null, null, List.of()))).getFirst();
         succeeded.announce(lease.buildId(), lease.attempt(), packages);
         return status;
     }
 
-    private String cancelled(LeaseContext lease) {
-        boolean asked = jdbc.sql("select cancel_requested from builds where id = ?").param(lease.buildId())
-                .query(Boolean.class).single();
-        if (!asked) {
-            throw ApiException.conflict("Build " + lease.buildId() + " was not asked to cancel; report FAILED instead.");
-        }
-        return end(lease, "CANCELLED", null, null, null, null);
-    }
-
-    private String fail(LeaseContext lease, CompleteRequest request, SecretScrubber scrubber) {
-        List<FieldViolation> errors = new ArrayList<>();
-        if (request.code() == null || !CODE.matcher(request.code()).matches()) {
-            errors.add(new FieldViolation("code", "must be an upper-case code such as TEST_FAILED"));
-        }
-        if (request.stage() != null && !STAGES.contains(request.stage())) {
-            errors.add(new FieldViolation("stage", "must be one of " + String.join(", ", STAGES)));
-        }
-        if (request.reason() == null || request.reason().isBlank()) {
-            errors.add(new FieldViolation("reason", "is required for a failure"));
-        }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
-        }
-        String reason = scrubber.scrub(bounded(request.reason(), MAX_TEXT));
-        boolean retryable = Boolean.TRUE.equals(request.retryable());
-        return end(lease, retryable ? "RETRY" : "FAILED", request.code(), reason, request.stage(), retryable);
-    }
-
     /**
-     * Ends the attempt in one statement: a retryable failure with attempts left goes back to the queue; a build
-     * that ended forgets its secrets; stages still open are closed with the build's outcome.
+     * Ends the attempts in one statement and returns their statuses in order: a retryable failure with attempts
+     * left goes back to the queue; a build that ended forgets its secrets; stages still open are closed with the
+     * build's outcome. A lease given twice ends once, and the second is lost, as a lease that ended meanwhile is.
+     * The lease ids are given again as an array, for PostgreSQL to find the rows by index: it guesses that
+     * {@code jsonb_to_recordset} yields 100 rows and would otherwise scan every running build.
      */
-    private String end(LeaseContext lease, String wanted, String code, String reason, String stage,
-            Boolean retryable) {
-        String status = jdbc.sql("""
-                        with ended as (
-                            update builds set
-                                status = case when :wanted = 'RETRY' and attempt < max_attempts
-                                                   and not cancel_requested then 'QUEUED'
-                                              when :wanted = 'RETRY' and cancel_requested then 'CANCELLED'
-                                              when :wanted = 'RETRY' then 'FAILED'
-                                              else :wanted end,
-                                failure_code = :code, failure_reason = :reason, failure_stage = :stage,
-                                failure_retryable = :retryable,
-                                finished_at = case when :wanted = 'RETRY' and attempt < max_attempts
-                                                        and not cancel_requested then null else now() end,
+    private List<String> endAll(List<Ending> endings) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Ending e : endings) {
+            Map<String, Object> row = new HashMap<>();
+            row.put("lease", e.lease().leaseId());
+            row.put("wanted", e.wanted());
+            row.put("code", e.code());
+            row.put("reason", e.reason());
+            row.put("stage", e.stage());
+            row.put("retryable", e.retryable());
+            rows.add(row);
+        }
+        Map<UUID, String> statuses = new HashMap<>();
+        jdbc.sql("""
+                        with ending as (
+                            select * from jsonb_to_recordset(cast(:endings as jsonb))
+                                       as r(lease uuid, wanted text, code text, reason text, stage text,
+                                            retryable boolean)),
+                        ended as (
+                            update builds b set
+                                status = case when r.wanted = 'RETRY' and b.attempt < b.max_attempts
+                                                   and not b.cancel_requested then 'QUEUED'
+                                              when r.wanted = 'RETRY' and b.cancel_requested then 'CANCELLED'
+                                              when r.wanted = 'RETRY' then 'FAILED'
+                                              else r.wanted end,
+                                failure_code = r.code, failure_reason = r.reason, failure_stage = r.stage,
+                                failure_retryable = r.retryable,
+                                finished_at = case when r.wanted = 'RETRY' and b.attempt < b.max_attempts
+                                                        and not b.cancel_requested then null else now() end,
                                 lease_id = null, lease_expires_at = null
-                             where lease_id = :lease and status = 'RUNNING'
-                            returning id, attempt, status),
+                              from ending r
+                             where b.lease_id = r.lease and b.status = 'RUNNING'
+                               and b.lease_id = any(cast(:leases as uuid[]))
+                            returning r.lease, b.id, b.attempt, b.status),
                         forgotten as (
                             delete from build_secrets s using ended e
                              where s.build_id = e.id and e.status <> 'QUEUED'),
@@ -219,38 +309,49 @@ public class LeaseReports {
                                    finished_at = now(), detail = coalesce(st.detail, 'build ended ' || e.status)
                               from ended e
                              where st.build_id = e.id and st.attempt = e.attempt and st.status = 'RUNNING')
-                        select status from ended
+                        select lease, status from ended
                         """)
-                .param("wanted", wanted)
-                .param("code", code)
-                .param("reason", reason)
-                .param("stage", stage)
-                .param("retryable", retryable)
-                .param("lease", lease.leaseId())
-                .query(String.class)
-                .optional()
-                .orElseThrow(() -> ApiException.leaseLost("Lease " + lease.leaseId() + " ended meanwhile."));
-        if (status.equals("QUEUED")) {
+                .param("endings", json.writeValueAsString(rows))
+                .param("leases", UuidArrays.literal(endings.stream().map(e -> e.lease().leaseId()).toList()))
+                .query((rs, n) -> statuses.put(rs.getObject("lease", UUID.class), rs.getString("status")))
+                .list();
+        List<String> ended = new ArrayList<>(endings.size());
+        for (Ending e : endings) {
+            String status = statuses.remove(e.lease().leaseId());
+            if (status == null) {
+                throw ApiException.leaseLost("Lease " + e.lease().leaseId() + " ended meanwhile.");
+            }
+            ended.add(status);
+        }
+        if (ended.contains("QUEUED")) {
             queue.buildQueued();
         }
-        return status;
+        return ended;
     }
 
-    private void saveChecks(LeaseContext lease, List<CheckResult> checks, SecretScrubber scrubber) {
+    /** The reported checks, validated and scrubbed of secrets, before anything is written. */
+    private static List<CheckResult> checkedChecks(List<CheckResult> checks, SecretScrubber scrubber) {
         if (checks == null) {
-            return;
+            return List.of();
         }
         if (checks.size() > MAX_CHECKS) {
             throw ApiException.invalid("checks", "must be at most " + MAX_CHECKS + " checks");
         }
+        List<CheckResult> checked = new ArrayList<>(checks.size());
         for (int i = 0; i < checks.size(); i++) {
             CheckResult c = checks.get(i);
             if (c.name() == null || c.name().isBlank() || c.name().length() > 128) {
                 throw ApiException.invalid("checks[" + i + "].name", "must be 1 to 128 characters");
             }
-            records.saveCheck(lease.buildId(), lease.attempt(), i, new CheckResult(c.name(),
-                    scrubber.scrub(bounded(c.command(), MAX_TEXT)), c.exitStatus(), c.passed(),
-                    scrubber.scrub(bounded(c.output(), MAX_OUTPUT)), Math.max(0, c.durationMs())));
+            checked.add(new CheckResult(c.name(), scrubber.scrub(bounded(c.command(), MAX_TEXT)), c.exitStatus(),
+                    c.passed(), scrubber.scrub(bounded(c.output(), MAX_OUTPUT)), Math.max(0, c.durationMs())));
+        }
+        return checked;
+    }
+
+    private void saveChecks(LeaseContext lease, List<CheckResult> checks) {
+        for (int i = 0; i < checks.size(); i++) {
+            records.saveCheck(lease.buildId(), lease.attempt(), i, checks.get(i));
         }
     }
 

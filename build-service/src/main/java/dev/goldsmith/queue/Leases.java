@@ -2,8 +2,14 @@ package dev.goldsmith.queue;
 
 import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.api.HeartbeatReply;
+import dev.goldsmith.database.UuidArrays;
 import dev.goldsmith.problems.ApiException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -23,30 +29,72 @@ public class Leases {
         this.properties = properties;
     }
 
+    private static final String LEASE_ROWS = """
+            select b.lease_id, b.id, b.attempt, b.worker_id, b.cancel_requested,
+                   b.status = 'RUNNING' and b.lease_expires_at > now() as live,
+                   array(select s.value from build_secrets s where s.build_id = b.id) as secrets
+              from builds b
+            """;
+
     /** The caller's live lease, read together with its build's secrets in one statement. */
     public LeaseContext require(UUID leaseId, UUID callerWorker) {
-        LeaseRow row = jdbc.sql("""
-                        select b.id, b.attempt, b.worker_id,
-                               b.status = 'RUNNING' and b.lease_expires_at > now() as live,
-                               array(select s.value from build_secrets s where s.build_id = b.id) as secrets
-                          from builds b where b.lease_id = ?
-                        """)
+        LeaseRow row = jdbc.sql(LEASE_ROWS + " where b.lease_id = ?")
                 .param(leaseId)
-                .query((rs, n) -> new LeaseRow(rs.getObject("id", UUID.class), rs.getInt("attempt"),
-                        rs.getObject("worker_id", UUID.class), rs.getBoolean("live"),
-                        List.of((String[]) rs.getArray("secrets").getArray())))
+                .query(Leases::leaseRow)
                 .optional()
-                .orElseThrow(() -> ApiException.leaseLost("Lease " + leaseId + " is unknown, expired or ended."));
+                .orElse(null);
+        return check(row, leaseId, callerWorker);
+    }
+
+    /**
+     * Locks the leases until the caller's transaction ends and checks each as {@link #require} does, in one
+     * statement; a lease that fails its check gets the exception {@code require} would throw. Rows are locked in
+     * build order, so two callers locking overlapping leases wait for each other instead of deadlocking.
+     */
+    public List<Checked> lockAll(List<UUID> leaseIds, List<UUID> callerWorkers) {
+        Map<UUID, LeaseRow> rows = new HashMap<>();
+        jdbc.sql(LEASE_ROWS + " where b.lease_id = any(cast(? as uuid[])) order by b.id for update of b")
+                .param(UuidArrays.literal(leaseIds))
+                .query(Leases::leaseRow)
+                .list()
+                .forEach(row -> rows.put(row.leaseId(), row));
+        List<Checked> checked = new ArrayList<>(leaseIds.size());
+        for (int i = 0; i < leaseIds.size(); i++) {
+            try {
+                checked.add(new Checked(check(rows.get(leaseIds.get(i)), leaseIds.get(i), callerWorkers.get(i)), null));
+            } catch (ApiException rejected) {
+                checked.add(new Checked(null, rejected));
+            }
+        }
+        return checked;
+    }
+
+    /** A lease that passed its check, or why it did not. */
+    public record Checked(LeaseContext lease, ApiException rejected) {
+    }
+
+    private static LeaseContext check(LeaseRow row, UUID leaseId, UUID callerWorker) {
+        if (row == null) {
+            throw ApiException.leaseLost("Lease " + leaseId + " is unknown, expired or ended.");
+        }
         if (callerWorker == null || !callerWorker.equals(row.workerId())) {
             throw ApiException.forbidden("Lease " + leaseId + " belongs to another worker.");
         }
         if (!row.live()) {
             throw ApiException.leaseLost("Lease " + leaseId + " has expired.");
         }
-        return new LeaseContext(leaseId, row.buildId(), row.attempt(), callerWorker, row.secrets());
+        return new LeaseContext(leaseId, row.buildId(), row.attempt(), callerWorker, row.cancelRequested(),
+                row.secrets());
     }
 
-    private record LeaseRow(UUID buildId, int attempt, UUID workerId, boolean live, List<String> secrets) {
+    private static LeaseRow leaseRow(ResultSet rs, int row) throws SQLException {
+        return new LeaseRow(rs.getObject("lease_id", UUID.class), rs.getObject("id", UUID.class),
+                rs.getInt("attempt"), rs.getObject("worker_id", UUID.class), rs.getBoolean("cancel_requested"),
+                rs.getBoolean("live"), List.of((String[]) rs.getArray("secrets").getArray()));
+    }
+
+    private record LeaseRow(UUID leaseId, UUID buildId, int attempt, UUID workerId, boolean cancelRequested,
+            boolean live, List<String> secrets) {
     }
 
     /** Extends the lease by the lease TTL and tells the worker whether to cancel. */

@@ -8,8 +8,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -53,22 +55,28 @@ class ClaimPlanTest extends ServiceTest {
 
     private void assertClaimWalksTheQueueIndex(UUID worker) throws Exception {
         for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
-            List<String> plan = claimPlan(mode, worker);
+            for (int claims : List.of(1, 32)) {
+                List<String> plan = claimPlan(mode, worker, claims);
 
-            assertThat(plan).as(mode + ":\n" + String.join("\n", plan))
-                    .anyMatch(line -> line.contains("Index Scan using builds_queue"))
-                    .noneMatch(line -> line.contains("Sort"));
+                assertThat(plan).as(mode + ", " + claims + " claims:\n" + String.join("\n", plan))
+                        .anyMatch(line -> line.contains("Index Scan using builds_queue"))
+                        .noneMatch(line -> line.contains("Sort Key: b.priority"));
+            }
         }
     }
 
-    private List<String> claimPlan(String mode, UUID worker) throws Exception {
-        String statement = ClaimService.CLAIM.replace(":worker", "$1").replace(":lease", "$2").replace(":ttl", "$3");
+    /** The plan of one claim statement for the worker's {@code claims} free slots (a batch of completions). */
+    private List<String> claimPlan(String mode, UUID worker, int claims) throws Exception {
+        String workers = String.join(",", Collections.nCopies(claims, worker.toString()));
+        String leases = String.join(",", Stream.generate(() -> UUID.randomUUID().toString()).limit(claims).toList());
+        String statement = ClaimService.CLAIM.replace(":workers", "$1").replace(":leases", "$2")
+                .replace(":ttl", "$3");
         List<String> plan = new ArrayList<>();
         try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
             sql.execute("set plan_cache_mode = " + mode);
-            sql.execute("prepare claim_plan(uuid, uuid, float8) as " + statement);
-            try (ResultSet rows = sql.executeQuery("explain execute claim_plan('" + worker
-                    + "', gen_random_uuid(), 60)")) {
+            sql.execute("prepare claim_plan(text, text, float8) as " + statement);
+            try (ResultSet rows = sql.executeQuery("explain execute claim_plan('{" + workers
+                    + "}', '{" + leases + "}', 60)")) {
                 while (rows.next()) {
                     plan.add(rows.getString(1));
                 }

@@ -10,7 +10,7 @@ class LeaseContextTest {
 
     @Test
     void printingALeaseNeverShowsItsSecretValues() {
-        LeaseContext lease = new LeaseContext(UUID.randomUUID(), UUID.randomUUID(), 2, UUID.randomUUID(),
+        LeaseContext lease = new LeaseContext(UUID.randomUUID(), UUID.randomUUID(), 2, UUID.randomUUID(), false,
                 List.of("s3cret-Pa55word", "hunter22"));
 
         assertThat(lease.toString())

@@ -14,6 +14,8 @@ public final class QueuedBuilds {
     private int count = 1;
     private String team = "load";
     private boolean verifiedArtifacts;
+    private String accel = "any";
+    private String labels = "[]";
 
     private QueuedBuilds() {
     }
@@ -32,6 +34,18 @@ public final class QueuedBuilds {
         return this;
     }
 
+    /** The acceleration the build asks for: {@code any} (the default) or {@code kvm}. */
+    public QueuedBuilds needing(String value) {
+        this.accel = value;
+        return this;
+    }
+
+    /** Worker labels the build asks for, as a JSON array such as {@code ["gpu"]}. */
+    public QueuedBuilds withWorkerLabels(String json) {
+        this.labels = json;
+        return this;
+    }
+
     public QueuedBuilds withVerifiedArtifacts() {
         this.verifiedArtifacts = true;
         return this;
@@ -43,11 +57,11 @@ public final class QueuedBuilds {
                             insert into builds (id, team, status, distro, profile, installer, installer_name,
                                                 installer_sha256, answers, formats,
                                                 source_repository, source_commit, tests, priority, timeout_seconds,
-                                                accel, arch, fingerprint, image_name, max_attempts)
+                                                accel, worker_labels, arch, fingerprint, image_name, max_attempts)
                             select gen_random_uuid(), ?, 'QUEUED', 'debian', 'core', 'reference-tiny', 'reference-tiny',
                                    (select sha256 from installers where name = 'reference-tiny'), '{}',
                                    '["qcow2"]', 'https://git.example.com/load.git', 'abcdef0', 'tiny', 50, 3600,
-                                   'any', 'x86_64', md5(random()::text), 'load-' || gen_random_uuid(), 3
+                                   ?, cast(? as jsonb), 'x86_64', md5(random()::text), 'load-' || gen_random_uuid(), 3
                               from generate_series(1, ?)
                             returning id, image_name),
                         stored as (
@@ -58,7 +72,7 @@ public final class QueuedBuilds {
                               from queued where ?)
                         select id from queued
                         """)
-                .params(team, count, verifiedArtifacts)
+                .params(team, accel, labels, count, verifiedArtifacts)
                 .query(UUID.class)
                 .list();
     }

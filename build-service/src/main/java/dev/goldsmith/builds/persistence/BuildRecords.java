@@ -3,11 +3,13 @@ package dev.goldsmith.builds.persistence;
 import dev.goldsmith.api.ArtifactView;
 import dev.goldsmith.api.CheckResult;
 import dev.goldsmith.api.StageView;
+import dev.goldsmith.database.UuidArrays;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,16 +159,17 @@ public class BuildRecords {
     }
 
     /** One statement: the build row and its secrets. */
-    public Optional<LeasedInputs> leasedInputs(UUID buildId) {
+    /** The inputs of each build that exists, in one statement. */
+    public List<LeasedInputs> leasedInputs(Collection<UUID> buildIds) {
         return jdbc.sql("""
                         select b.id, b.distro, b.profile, b.installer, b.installer_name, b.installer_sha256, b.darksite,
                                (b.answers || coalesce((select jsonb_object_agg(s.key, s.value) from build_secrets s
                                                         where s.build_id = b.id), '{}'))::text as answers,
                                b.secret_keys::text, b.formats::text, b.source_repository, b.source_commit, b.tests,
                                b.image_name, b.timeout_seconds
-                          from builds b where b.id = ?
+                          from builds b where b.id = any(cast(? as uuid[]))
                         """)
-                .param(buildId)
+                .param(UuidArrays.literal(buildIds))
                 .query((rs, n) -> new LeasedInputs(rs.getObject("id", UUID.class), rs.getString("distro"),
                         rs.getString("profile"), rs.getString("installer"), rs.getString("installer_name"),
                         rs.getString("installer_sha256"), rs.getString("darksite"),
@@ -175,7 +178,7 @@ public class BuildRecords {
                         json.readValue(rs.getString("formats"), STRING_LIST), rs.getString("source_repository"),
                         rs.getString("source_commit"), rs.getString("tests"), rs.getString("image_name"),
                         Duration.ofSeconds(rs.getLong("timeout_seconds"))))
-                .optional();
+                .list();
     }
 
     public void forgetSecrets(UUID buildId) {
