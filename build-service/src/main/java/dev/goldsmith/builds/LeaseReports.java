@@ -22,8 +22,10 @@ import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -143,14 +145,20 @@ public class LeaseReports {
                 completions.stream().map(Completion::worker).toList());
         List<Completed> completed = new ArrayList<>(Collections.nCopies(completions.size(), null));
         List<Ending> endings = new ArrayList<>();
-        List<Integer> ending = new ArrayList<>();
+        List<Integer> endingAt = new ArrayList<>();
+        Set<UUID> endingLeases = new HashSet<>();
         for (int i = 0; i < completions.size(); i++) {
             try {
                 if (locked.get(i).rejected() != null) {
                     throw locked.get(i).rejected();
                 }
+                if (endingLeases.contains(completions.get(i).leaseId())) {
+                    // The same completion sent twice at once (a retrying client): the second loses, as it would alone.
+                    throw ApiException.leaseLost("Lease " + completions.get(i).leaseId() + " ended meanwhile.");
+                }
                 endings.add(ending(locked.get(i).lease(), completions.get(i).request()));
-                ending.add(i);
+                endingLeases.add(completions.get(i).leaseId());
+                endingAt.add(i);
             } catch (ApiException refused) {
                 completed.set(i, new Completed(null, refused));
             }
@@ -158,7 +166,7 @@ public class LeaseReports {
         endings.forEach(e -> saveChecks(e.lease(), e.checks()));
         List<String> statuses = endings.isEmpty() ? List.of() : endAll(endings);
         for (int i = 0; i < statuses.size(); i++) {
-            completed.set(ending.get(i), new Completed(counted(statuses.get(i)), null));
+            completed.set(endingAt.get(i), new Completed(counted(statuses.get(i)), null));
         }
         return completed;
     }
@@ -340,6 +348,9 @@ public class LeaseReports {
         List<CheckResult> checked = new ArrayList<>(checks.size());
         for (int i = 0; i < checks.size(); i++) {
             CheckResult c = checks.get(i);
+            if (c == null) {
+                throw ApiException.invalid("checks[" + i + "]", "must be a check result");
+            }
             if (c.name() == null || c.name().isBlank() || c.name().length() > 128) {
                 throw ApiException.invalid("checks[" + i + "].name", "must be 1 to 128 characters");
             }

@@ -28,7 +28,8 @@ public class ClaimService {
 
     /**
      * Reads what the first of the given workers offers, marks them all seen (at most once a second, so polling an
-     * empty queue writes nothing), and leases the best builds that fit, one per entry of {@code :workers} (a
+     * empty queue writes nothing; a worker row another transaction is marking is skipped, so two batches that
+     * share workers cannot deadlock on them), and leases the best builds that fit, one per entry of {@code :workers} (a
      * worker may appear more than once), all in one statement; the workers must offer the same. No row means no
      * such worker; a row without a build means nothing fits now. The fit is a per-row subquery, not a join:
      * PostgreSQL guesses that jsonb containment rejects 99.9 % of rows, and with stale statistics that made it
@@ -43,7 +44,10 @@ public class ClaimService {
             ),
             seen as (
                 update workers w set last_seen_at = now()
-                 where w.id = any(cast(:workers as uuid[])) and w.last_seen_at < now() - interval '1 second'
+                 where w.id in (select id from workers
+                                 where id = any(cast(:workers as uuid[]))
+                                   and last_seen_at < now() - interval '1 second'
+                                 for no key update skip locked)
             ),
             candidate as (
                 select b.id from builds b

@@ -21,6 +21,7 @@ final class GroupCommit<T, R> {
 
         private final T item;
         private final Thread caller;
+        private volatile boolean taken;
         private volatile boolean done;
         private R result;
         private RuntimeException failure;
@@ -66,22 +67,26 @@ final class GroupCommit<T, R> {
         this.batch = batch;
     }
 
-    /** Writes the item with whatever else is queued, and returns its result or throws its failure. */
+    /**
+     * Writes the item with whatever else is queued, and returns its result or throws its failure. A caller whose
+     * item another writer has taken parks until that writer answers it, and never writes again meanwhile.
+     */
     R submit(T item) {
+        // A writer's batch is other callers' work too: an interrupt meant for this caller must not fail theirs.
+        boolean interrupted = Thread.interrupted();
         Pending<T, R> pending = new Pending<>(item, Thread.currentThread());
         queued.add(pending);
-        boolean interrupted = false;
         while (!pending.isDone()) {
-            if (writers.tryAcquire()) {
+            if (!pending.taken && writers.tryAcquire()) {
                 try {
                     writeOneBatch();
                 } finally {
                     writers.release();
-                }
-                // A caller that found every slot taken parks until a writer leaves; wake the oldest to write next.
-                Pending<T, R> next = queued.peek();
-                if (next != null) {
-                    LockSupport.unpark(next.caller);
+                    // A caller that found every slot taken parks until a writer leaves; wake the oldest to write.
+                    Pending<T, R> next = queued.peek();
+                    if (next != null) {
+                        LockSupport.unpark(next.caller);
+                    }
                 }
             } else {
                 LockSupport.park(this);
@@ -100,6 +105,7 @@ final class GroupCommit<T, R> {
     private void writeOneBatch() {
         List<Pending<T, R>> taken = new ArrayList<>();
         for (Pending<T, R> p; taken.size() < maxBatch && (p = queued.poll()) != null; ) {
+            p.taken = true;
             taken.add(p);
         }
         if (taken.isEmpty()) {

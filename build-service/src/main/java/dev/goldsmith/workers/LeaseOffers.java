@@ -31,8 +31,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * previous one, which halves the worker protocol's requests and commits per build.
  *
  * <p>Failures and cancellations that arrive together from different workers are written together
- * ({@link GroupCommit}): one transaction locks and ends all their leases in two statements, claims their next
- * builds in one statement per kind of worker, reads those builds' inputs in one more, and commits once. Per
+ * ({@link GroupCommit}): one transaction locks and ends all their leases in two statements (and one insert per
+ * reported check), claims their next builds in one statement per kind of worker (after one that reads the
+ * kinds), reads those builds' inputs in one more, and commits once. Per
  * build, PostgreSQL then spends a fraction of what one transaction per completion costs. A completion refused in
  * a batch (another worker's lease, a malformed report) gets its own problem and writes nothing; any other error
  * rolls the batch back and each of its completions is written alone, as a successful build always is (it stores

@@ -3,15 +3,14 @@ package dev.goldsmith.builds;
 import static dev.goldsmith.support.Completions.aFailure;
 import static dev.goldsmith.support.QueuedBuilds.aQueuedBuild;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.goldsmith.api.CheckResult;
 import dev.goldsmith.api.CompleteRequest;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.builds.LeaseReports.Completed;
 import dev.goldsmith.builds.LeaseReports.Completion;
-import dev.goldsmith.problems.ApiException;
 import dev.goldsmith.support.ServiceTest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -67,16 +66,38 @@ class BatchedCompletionTest extends ServiceTest {
     }
 
     @Test
-    void aLeaseTwiceInOneBatchAbortsTheBatchSoItsCallerWritesEachAlone() {
+    void aLeaseTwiceInOneBatchEndsOnceAndTheSecondIsToldItEnded() {
         emptyQueue();
         aQueuedBuild().insert(jdbc);
         Worker worker = aWorker("tcg");
         Lease lease = worker.claim();
         Completion completion = new Completion(lease.leaseId(), worker.id(), aFailure("TEST_FAILED", false));
 
-        assertThatThrownBy(() -> together(completion, completion)).isInstanceOf(ApiException.class)
-                .hasMessageContaining("ended meanwhile");
-        assertThat(status(lease.build().buildId())).isEqualTo("RUNNING");
+        List<Completed> completed = together(completion, completion);
+
+        assertThat(completed.get(0).status()).isEqualTo("FAILED");
+        assertThat(completed.get(1).refused().status().value()).isEqualTo(409);
+        assertThat(status(lease.build().buildId())).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aMissingCheckIsRefusedAndTheOthersStillEnd() {
+        emptyQueue();
+        aQueuedBuild().times(2).insert(jdbc);
+        Worker worker = aWorker("tcg");
+        Lease good = worker.claim();
+        Lease bad = worker.claim();
+        List<CheckResult> withAHole = new ArrayList<>(A_CHECK);
+        withAHole.add(null);
+
+        List<Completed> completed = together(
+                new Completion(good.leaseId(), worker.id(), aFailure("TEST_FAILED", false)),
+                new Completion(bad.leaseId(), worker.id(), failureWith("TEST_FAILED", false, withAHole)));
+
+        assertThat(completed.get(0).status()).isEqualTo("FAILED");
+        assertThat(completed.get(1).refused().status().value()).isEqualTo(422);
+        assertThat(completed.get(1).refused().getMessage()).contains("checks[1]");
+        assertThat(status(bad.build().buildId())).isEqualTo("RUNNING");
     }
 
     private List<Completed> together(Completion... completions) {

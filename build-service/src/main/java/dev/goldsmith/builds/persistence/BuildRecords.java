@@ -158,8 +158,7 @@ public class BuildRecords {
             Duration timeout) {
     }
 
-    /** One statement: the build row and its secrets. */
-    /** The inputs of each build that exists, in one statement. */
+    /** The inputs of each build that exists, secrets included, in one statement. */
     public List<LeasedInputs> leasedInputs(Collection<UUID> buildIds) {
         return jdbc.sql("""
                         select b.id, b.distro, b.profile, b.installer, b.installer_name, b.installer_sha256, b.darksite,
