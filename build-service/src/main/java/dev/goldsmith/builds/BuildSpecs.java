@@ -7,6 +7,7 @@ import dev.goldsmith.builds.persistence.BuildRecords;
 import dev.goldsmith.builds.persistence.BuildRecords.LeasedInputs;
 import dev.goldsmith.installers.InstallerCatalog;
 import dev.goldsmith.queue.Claim;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,7 @@ public class BuildSpecs {
         return claims.stream().map(claim -> {
             LeasedInputs b = Objects.requireNonNull(inputs.get(claim.buildId()), "claimed build is gone");
             InstallerMedium medium = media.computeIfAbsent(
-                    List.of(String.valueOf(b.installer()), String.valueOf(b.installerName()),
-                            String.valueOf(b.installerSha256()), String.valueOf(b.darksite())),
+                    Arrays.asList(b.installer(), b.installerName(), b.installerSha256(), b.darksite()),
                     key -> medium(b));
             return new BuildSpec(b.id(), claim.attempt(), b.distro(), b.profile(), b.installer(), medium, b.answers(),
                     b.secretKeys(), b.formats(), new Source(b.sourceRepository(), b.sourceCommit()), b.tests(),

@@ -171,6 +171,11 @@ public class LeaseReports {
         return completed;
     }
 
+    /** One row of {@link #endAll}'s {@code jsonb_to_recordset}: the fields are its column names. */
+    private record EndingRow(UUID lease, String wanted, String code, String reason, String stage,
+            Boolean retryable) {
+    }
+
     /** A failure or cancellation, checked against its lease and ready to be written. */
     private record Ending(LeaseContext lease, String wanted, String code, String reason, String stage,
             Boolean retryable, List<CheckResult> checks) {
@@ -275,17 +280,8 @@ public class LeaseReports {
      * {@code jsonb_to_recordset} yields 100 rows and would otherwise scan every running build.
      */
     private List<String> endAll(List<Ending> endings) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (Ending e : endings) {
-            Map<String, Object> row = new HashMap<>();
-            row.put("lease", e.lease().leaseId());
-            row.put("wanted", e.wanted());
-            row.put("code", e.code());
-            row.put("reason", e.reason());
-            row.put("stage", e.stage());
-            row.put("retryable", e.retryable());
-            rows.add(row);
-        }
+        List<EndingRow> rows = endings.stream().map(e -> new EndingRow(e.lease().leaseId(), e.wanted(), e.code(),
+                e.reason(), e.stage(), e.retryable())).toList();
         Map<UUID, String> statuses = new HashMap<>();
         jdbc.sql("""
                         with ending as (

@@ -2,8 +2,10 @@ package dev.goldsmith.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.goldsmith.workers.GroupCommit.Pending;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -141,8 +143,7 @@ class GroupCommitTest {
         };
     }
 
-    private List<Future<String>> submitAll(GroupCommit<String, String> commit, List<String> items)
-            throws InterruptedException {
+    private List<Future<String>> submitAll(GroupCommit<String, String> commit, List<String> items) {
         List<Future<String>> futures = new ArrayList<>();
         for (String item : items) {
             futures.add(callers.submit(() -> commit.submit(item)));
@@ -152,21 +153,13 @@ class GroupCommitTest {
         return futures;
     }
 
-    private void awaitBatches(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (batches.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(batches).hasSizeGreaterThanOrEqualTo(count);
+    private void awaitBatches(int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() >= count);
     }
 
     /** Waits until {@code count} callers are parked in {@link GroupCommit#submit}, waiting for a slot. */
-    private static void awaitParked(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (parkedCallers() < count && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(parkedCallers()).isEqualTo(count);
+    private static void awaitParked(int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> parkedCallers() == count);
     }
 
     private static long parkedCallers() {
