@@ -2,6 +2,7 @@ package dev.goldsmith;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -12,7 +13,9 @@ import org.springframework.util.unit.DataSize;
  * control plane (behind a proxy, say); it roots the URLs in provenance and in registry answers, which otherwise
  * take the request's own base URL. {@code installerDir} ({@code GOLDSMITH_INSTALLER_DIR}, default
  * {@code <dataDir>/installers}) holds the reference installer media ({@code <name>.img} or {@code .iso}) that are
- * registered at start-up.
+ * registered at start-up. {@code trustedProxies} lists the addresses (or CIDR ranges) of the reverse proxies whose
+ * {@code Forwarded}/{@code X-Forwarded-*} headers are believed when no {@code publicUrl} is set; a request from
+ * anywhere else has those headers ignored.
  */
 @ConfigurationProperties("goldsmith")
 public record GoldsmithProperties(
@@ -31,7 +34,19 @@ public record GoldsmithProperties(
         @DefaultValue S3 s3,
         @DefaultValue Artifacts artifacts,
         @DefaultValue Provenance provenance,
-        @DefaultValue Registry registry) {
+        @DefaultValue Registry registry,
+        List<String> trustedProxies) {
+
+    /** Settings that cannot work together are refused at start, all of them named at once. */
+    public GoldsmithProperties {
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        List<String> problems = SettingsRules.violations(leaseTtl, maxAttempts, queue, workers, builds, limits,
+                artifacts, trustedProxies);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Goldsmith cannot run with these settings:\n  - "
+                    + String.join("\n  - ", problems));
+        }
+    }
 
     /** Where the reference installer media are: {@code installerDir}, else {@code <dataDir>/installers}. */
     public Path referenceInstallers() {
@@ -56,12 +71,18 @@ public record GoldsmithProperties(
     public record Workers(@DefaultValue("90s") Duration offlineAfter, @DefaultValue("20s") Duration heartbeatInterval) {
     }
 
-    /** Defaults and bounds applied to build requests. */
+    /**
+     * Defaults and bounds applied to build requests. {@code fingerprintKeyFile} holds the HMAC key (32 random
+     * bytes, base64) that secret answers enter the input fingerprint through, else
+     * {@code <dataDir>/keys/fingerprint-hmac.key}, generated at first start. Replicas must share it; replacing
+     * it makes every earlier build with secret answers a cache miss.
+     */
     public record Builds(
             @DefaultValue("reference-tiny") String defaultInstaller,
             @DefaultValue("2h") Duration defaultTimeout,
             @DefaultValue("5m") Duration minTimeout,
-            @DefaultValue("24h") Duration maxTimeout) {
+            @DefaultValue("24h") Duration maxTimeout,
+            Path fingerprintKeyFile) {
     }
 
     /** How long a resolved token is trusted without asking the database again. */
@@ -113,6 +134,9 @@ public record GoldsmithProperties(
     /**
      * Abuse limits on request and log sizes, and per team: how many builds may be queued or running at once, and
      * how many new builds may be submitted within any minute (counted in the database, so across replicas).
+     * {@code maxLogPerBuild} is a build's log budget (all attempts): lines beyond it are counted and dropped, with
+     * one marker line, and the build goes on. {@code maxLogFollowers} caps the {@code logs?follow} streams one
+     * replica serves at once; beyond it a follower gets 503 with {@code Retry-After}.
      */
     public record Limits(
             @DefaultValue("64KB") DataSize maxBodySize,
@@ -121,7 +145,9 @@ public record GoldsmithProperties(
             @DefaultValue("1000") int maxLogLinesPerChunk,
             @DefaultValue("8KB") DataSize maxLogLineSize,
             @DefaultValue("20") int teamConcurrentBuilds,
-            @DefaultValue("60") int teamSubmissionsPerMinute) {
+            @DefaultValue("60") int teamSubmissionsPerMinute,
+            @DefaultValue("64MB") DataSize maxLogPerBuild,
+            @DefaultValue("256") int maxLogFollowers) {
     }
 
     /**

@@ -82,4 +82,50 @@ class GoldsmithPropertiesTest {
                 "GOLDSMITH_INSTALLER_DIR", "/opt/goldsmith/installers")).referenceInstallers())
                 .isEqualTo(Path.of("/opt/goldsmith/installers"));
     }
+
+    private static Throwable refusal(Map<String, Object> environment) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> bind(environment));
+        assertThat(thrown).as("settings " + environment + " were accepted").isNotNull();
+        Throwable root = thrown;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    @Test
+    void aLeaseShorterThanThreeHeartbeatsIsRefusedAtStartWithBothSettingsNamed() {
+        assertThat(refusal(Map.of("GOLDSMITH_LEASE_TTL", "10s")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("goldsmith.lease-ttl (PT10S) must be at least 3 x "
+                        + "goldsmith.workers.heartbeat-interval (PT20S)");
+        assertThat(bind(Map.of("GOLDSMITH_LEASE_TTL", "10s", "GOLDSMITH_WORKERS_HEARTBEAT_INTERVAL", "3s"))
+                .leaseTtl()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void settingsThatDependOnEachOtherAreCheckedTogetherAndEveryProblemIsListed() {
+        Throwable refused = refusal(Map.of(
+                "GOLDSMITH_WORKERS_OFFLINE_AFTER", "20s",
+                "GOLDSMITH_QUEUE_SWEEP_INTERVAL", "5m",
+                "GOLDSMITH_ARTIFACTS_PART_SIZE", "1MB",
+                "GOLDSMITH_ARTIFACTS_MAX_SIZE", "100TB",
+                "GOLDSMITH_BUILDS_MIN_TIMEOUT", "3h",
+                "GOLDSMITH_LIMITS_MAX_LOG_PER_BUILD", "1KB",
+                "GOLDSMITH_TRUSTED_PROXIES", "10.0.0.0/33"));
+
+        assertThat(refused.getMessage()).contains("goldsmith.workers.offline-after (PT20S)",
+                "goldsmith.queue.sweep-interval (PT5M)", "goldsmith.artifacts.part-size (1MB)",
+                "goldsmith.artifacts.max-size (100TB)", "goldsmith.builds.min-timeout (PT3H)",
+                "goldsmith.limits.max-log-per-build (1KB)", "goldsmith.trusted-proxies: '10.0.0.0/33'");
+    }
+
+    @Test
+    void theDefaultsWorkTogether() {
+        GoldsmithProperties properties = bind(Map.of());
+
+        assertThat(properties.leaseTtl()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(properties.trustedProxies()).isEmpty();
+        assertThat(properties.limits().maxLogPerBuild()).isEqualTo(DataSize.ofMegabytes(64));
+    }
 }

@@ -109,15 +109,24 @@ public class ArtifactUploads {
         }
         uploads.assemble(upload.objectKey(), upload.uploadId(), report.parts(),
                 () -> records.forgetPending(upload.buildId(), upload.format(), upload.uploadId()));
-        uploads.verify(upload.objectKey(), report.size(), report.sha256(), () -> {
-            uploads.remove(ObjectKeys.checksum(upload.objectKey()));
-            records.forgetVerified(upload.buildId(), upload.format());
-        });
-        uploads.putText(ObjectKeys.checksum(upload.objectKey()), report.sha256() + "  " + fileName + "\n");
+        Optional<VerifiedUploads.Mismatch> mismatch = uploads.check(upload.objectKey(), report.size(), report.sha256());
+        // Reading the object back takes long: the lease may have been lost meanwhile and another attempt may be
+        // storing under the same key. Whatever is written or deleted now happens under the build's row lock and
+        // only while this attempt still holds its lease, so a stale attempt never touches the next one's files.
         transactions.executeWithoutResult(status -> {
-            leases.require(leaseId, worker);
-            records.saveVerified(lease.buildId(), lease.attempt(), reported, upload.objectKey());
+            leases.lockLive(leaseId, worker);
+            if (mismatch.isPresent()) {
+                uploads.remove(upload.objectKey());
+                uploads.remove(ObjectKeys.checksum(upload.objectKey()));
+                records.forgetVerified(upload.buildId(), upload.format(), lease.attempt());
+            } else {
+                uploads.putText(ObjectKeys.checksum(upload.objectKey()), report.sha256() + "  " + fileName + "\n");
+                records.saveVerified(lease.buildId(), lease.attempt(), reported, upload.objectKey());
+            }
         });
+        if (mismatch.isPresent()) {
+            throw mismatch.get().problem();
+        }
         bytesStored.increment(report.size());
         log.info("Stored {} ({} bytes, sha256 {}) for build {} attempt {}", upload.objectKey(), report.size(),
                 report.sha256(), lease.buildId(), lease.attempt());

@@ -1,10 +1,12 @@
 package dev.goldsmith.artifacts;
 
+import dev.goldsmith.digests.Sha256;
 import dev.goldsmith.problems.ApiException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -22,8 +24,20 @@ public class BuildRecordObjects {
     public record Written(String key, String sha256, long size) {
     }
 
-    public Written putLog(UUID buildId, byte[] log) {
-        return put(ObjectKeys.buildLog(buildId), log, "text/plain");
+    /** Streams a build's log from a local file into the bucket. */
+    public Written putLog(UUID buildId, Path log) {
+        String key = ObjectKeys.buildLog(buildId);
+        try {
+            long size = Files.size(log);
+            try (InputStream in = Files.newInputStream(log)) {
+                store.putStream(key, in, size, "text/plain");
+            }
+            return new Written(key, Sha256.of(log), size);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("read " + log, e);
+        } catch (ObjectStoreException e) {
+            throw ApiException.unavailable("The object store did not answer (" + e.getMessage() + "); retry shortly.");
+        }
     }
 
     public Written putTestReport(UUID buildId, String junitXml) {
@@ -40,14 +54,7 @@ public class BuildRecordObjects {
         } catch (ObjectStoreException e) {
             throw ApiException.unavailable("The object store did not answer (" + e.getMessage() + "); retry shortly.");
         }
-        return new Written(key, sha256(bytes), bytes.length);
+        return new Written(key, Sha256.of(bytes), bytes.length);
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Properties;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -74,6 +75,17 @@ final class EmbeddedObjectStore implements AutoCloseable {
     String endpoint() {
         String host = address.equals("0.0.0.0") || address.equals("::") ? "127.0.0.1" : address;
         return "http://" + host + ":" + proxy.getPort();
+    }
+
+    /**
+     * The multipart uploads in progress under {@code prefix}, from the blob store itself: S3Proxy answers the S3
+     * listing only without the paging parameters every S3 client sends. The store keeps no start time.
+     */
+    List<ObjectStore.InProgress> multipartUploads(String bucket, String prefix) {
+        return blobs.getBlobStore().listMultipartUploads(bucket).stream()
+                .filter(u -> u.blobName().startsWith(prefix))
+                .map(u -> new ObjectStore.InProgress(u.blobName(), u.id(), null))
+                .toList();
     }
 
     String accessKey() {

@@ -7,6 +7,8 @@ package dev.goldsmith.artifacts;
  */
 final class ObjectKeys {
 
+    static final String IMAGES = "images/";
+
     private ObjectKeys() {
     }
 
@@ -15,7 +17,7 @@ final class ObjectKeys {
     }
 
     static String image(String imageName, String format) {
-        return "images/" + imageName + "/" + fileName(imageName, format);
+        return IMAGES + imageName + "/" + fileName(imageName, format);
     }
 
     /** The signed provenance (a DSSE envelope) of an image version, beside its files. */

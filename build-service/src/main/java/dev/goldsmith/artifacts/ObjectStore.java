@@ -1,6 +1,7 @@
 package dev.goldsmith.artifacts;
 
 import dev.goldsmith.api.UploadedPart;
+import dev.goldsmith.digests.Sha256;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetPresignedObjectUrlArgs;
@@ -11,15 +12,16 @@ import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.http.Method;
+import io.minio.messages.ListMultipartUploadsResult;
 import io.minio.messages.Part;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -43,9 +45,11 @@ class ObjectStore implements AutoCloseable {
     private final String bucket;
     private final String region;
     private final Duration urlExpiry;
+    private final EmbeddedObjectStore embedded;
 
     ObjectStore(MinioAsyncClient client, MinioAsyncClient presigner, String bucket, String region,
-            Duration urlExpiry) {
+            Duration urlExpiry, EmbeddedObjectStore embedded) {
+        this.embedded = embedded;
         this.client = client;
         this.presigner = presigner;
         this.bucket = bucket;
@@ -128,6 +132,38 @@ class ObjectStore implements AutoCloseable {
         }
     }
 
+    /** A multipart upload the store holds open; {@code initiated} is null where the store does not say. */
+    record InProgress(String key, String uploadId, Instant initiated) {
+    }
+
+    /** Every multipart upload in progress under {@code prefix}. */
+    List<InProgress> multipartUploads(String prefix) {
+        return embedded != null && embedded.running() ? embedded.multipartUploads(bucket, prefix)
+                : listedMultipartUploads(prefix);
+    }
+
+    /** The S3 listing, page by page. */
+    private List<InProgress> listedMultipartUploads(String prefix) {
+        List<InProgress> uploads = new ArrayList<>();
+        String keyMarker = null;
+        String uploadIdMarker = null;
+        while (true) {
+            String keyFrom = keyMarker;
+            String idFrom = uploadIdMarker;
+            ListMultipartUploadsResult page = call(() -> client.listMultipartUploadsAsync(bucket, region, null, null,
+                    keyFrom, null, prefix, idFrom, null, null)).result();
+            if (page.uploads() != null) {
+                page.uploads().forEach(u -> uploads.add(new InProgress(u.objectName(), u.uploadId(),
+                        u.initiated() == null ? null : u.initiated().toInstant())));
+            }
+            if (!page.isTruncated()) {
+                return uploads;
+            }
+            keyMarker = page.nextKeyMarker();
+            uploadIdMarker = page.nextUploadIdMarker();
+        }
+    }
+
     /** The object's size, or empty when there is no such object. */
     OptionalLong size(String key) {
         try {
@@ -143,12 +179,7 @@ class ObjectStore implements AutoCloseable {
 
     /** Reads the whole object back and returns its SHA-256 as lowercase hex. */
     String sha256(String key) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest digest = Sha256.newDigest();
         try (InputStream in = open(key)) {
             byte[] buffer = new byte[1 << 20];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
@@ -157,7 +188,7 @@ class ObjectStore implements AutoCloseable {
         } catch (IOException e) {
             throw failure("read " + key, e);
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(digest);
     }
 
     InputStream open(String key) {

@@ -35,10 +35,6 @@ class ObjectStoreConfiguration {
     ObjectStore objectStore(GoldsmithProperties properties, EmbeddedObjectStore embedded) {
         GoldsmithProperties.S3 s3 = properties.s3();
         GoldsmithProperties.Artifacts artifacts = properties.artifacts();
-        long partSize = artifacts.partSize().toBytes();
-        if (partSize < UploadPlan.MIN_PART_SIZE || partSize > UploadPlan.MAX_PART_SIZE) {
-            throw new IllegalStateException("goldsmith.artifacts.part-size must be between 5MB and 5GB (S3's limits)");
-        }
         String endpoint = embedded.running() ? embedded.endpoint() : s3.endpoint();
         String accessKey = embedded.running() ? embedded.accessKey() : s3.accessKey();
         String secretKey = embedded.running() ? embedded.secretKey() : s3.secretKey();
@@ -47,7 +43,8 @@ class ObjectStoreConfiguration {
         MinioAsyncClient client = client(endpoint, s3.region(), accessKey, secretKey);
         MinioAsyncClient presigner = publicEndpoint.equals(endpoint) ? client
                 : client(publicEndpoint, s3.region(), accessKey, secretKey);
-        ObjectStore store = new ObjectStore(client, presigner, s3.bucket(), s3.region(), artifacts.urlExpiry());
+        ObjectStore store = new ObjectStore(client, presigner, s3.bucket(), s3.region(), artifacts.urlExpiry(),
+                embedded);
         try {
             store.ensureBucket();
         } catch (ObjectStoreException e) {

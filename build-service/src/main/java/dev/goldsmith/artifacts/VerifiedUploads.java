@@ -12,8 +12,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -36,6 +41,7 @@ public class VerifiedUploads {
 
     private final ObjectStore store;
     private final MeterRegistry meters;
+    private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
 
     VerifiedUploads(ObjectStore store, MeterRegistry meters) {
         this.store = store;
@@ -72,7 +78,7 @@ public class VerifiedUploads {
             store.abortMultipartQuietly(key, uploadId);
             forget.run();
             throw mismatch(key, "parts", "were refused by the object store (" + e.getMessage()
-                    + "); start the upload again");
+                    + "); start the upload again").problem();
         }
         forget.run();
     }
@@ -83,16 +89,60 @@ public class VerifiedUploads {
      * {@code sha256}.
      */
     public void verify(String key, long size, String sha256, Runnable discarded) {
+        Optional<Mismatch> mismatch = check(key, size, sha256);
+        if (mismatch.isPresent()) {
+            discard(key, discarded);
+            throw mismatch.get().problem();
+        }
+    }
+
+    /** How a stored object differs from what its uploader reported: the field and what was found. */
+    public record Mismatch(String key, String field, String message) {
+
+        /** 422 {@code artifact-mismatch} naming the field; the uploader may start again. */
+        public ApiException problem() {
+            return ApiException.artifactMismatch(field, message);
+        }
+    }
+
+    /**
+     * Compares the object at {@code key} with the reported size and SHA-256 (its bytes read back), touching
+     * nothing: the caller decides, under its own guard, what to keep or delete.
+     */
+    public Optional<Mismatch> check(String key, long size, String sha256) {
         long stored = available(() -> store.size(key)).orElse(-1);
         if (stored != size) {
-            discard(key, discarded);
-            throw mismatch(key, "size", "is " + size + " but the stored object has " + stored + " bytes");
+            return Optional.of(mismatch(key, "size", "is " + size + " but the stored object has " + stored
+                    + " bytes"));
         }
         String digest = available(() -> store.sha256(key));
         if (!digest.equals(sha256)) {
-            discard(key, discarded);
-            throw mismatch(key, "sha256", "is " + sha256 + " but the stored object's is " + digest);
+            return Optional.of(mismatch(key, "sha256", "is " + sha256 + " but the stored object's is " + digest));
         }
+        return Optional.empty();
+    }
+
+    /**
+     * Aborts the store's multipart uploads under {@code prefix} that were started before {@code before} and that
+     * {@code known} does not recognise: uploads started by a request that died before it recorded them. Answers
+     * how many it aborted.
+     */
+    public int abortUnrecorded(String prefix, Instant before, Predicate<String> known) {
+        int aborted = 0;
+        List<ObjectStore.InProgress> open = available(() -> store.multipartUploads(prefix));
+        // Where the store does not say when an upload started, the first sweep that saw it stands in.
+        firstSeen.keySet().retainAll(open.stream().map(ObjectStore.InProgress::uploadId).toList());
+        for (ObjectStore.InProgress upload : open) {
+            Instant started = upload.initiated() != null ? upload.initiated()
+                    : firstSeen.computeIfAbsent(upload.uploadId(), id -> Instant.now());
+            if (started.isBefore(before) && !known.test(upload.uploadId())) {
+                store.abortMultipartQuietly(upload.key(), upload.uploadId());
+                log.info("Aborted unrecorded upload {} of {} (started {})", upload.uploadId(), upload.key(),
+                        upload.initiated());
+                aborted++;
+            }
+        }
+        return aborted;
     }
 
     /** The object's size, or empty when there is none. */
@@ -205,10 +255,10 @@ public class VerifiedUploads {
         discarded.run();
     }
 
-    private ApiException mismatch(String key, String field, String message) {
+    private Mismatch mismatch(String key, String field, String message) {
         meters.counter("goldsmith.artifacts.verification.failures", "field", field).increment();
         log.warn("Upload of {} refused: {} {}", key, field, message);
-        return ApiException.artifactMismatch(field, message);
+        return new Mismatch(key, field, message);
     }
 
     /** Runs an object store call; a store that cannot be reached is a 503 the client may retry. */

@@ -3,9 +3,12 @@ package dev.goldsmith.builds;
 import dev.goldsmith.api.JUnitReport;
 import dev.goldsmith.artifacts.BuildRecordObjects;
 import dev.goldsmith.builds.persistence.BuildRecords;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -35,13 +38,7 @@ class BuildArchive {
     }
 
     Archived archive(UUID buildId, String suite) {
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        try {
-            logs.write(buildId, false, log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        BuildRecordObjects.Written writtenLog = objects.putLog(buildId, log.toByteArray());
+        BuildRecordObjects.Written writtenLog = archiveLog(buildId);
         BuildRecordObjects.Written writtenTests = records.lastTestedAttempt(buildId)
                 .map(attempt -> records.checks(buildId, attempt))
                 .filter(checks -> !checks.isEmpty())
@@ -62,5 +59,27 @@ class BuildArchive {
                 .param("testsSha", writtenTests == null ? null : writtenTests.sha256())
                 .update();
         return new Archived(writtenLog.sha256(), writtenLog.size(), writtenTests == null ? null : writtenTests.sha256());
+    }
+
+    /** Streams the log through a temporary file into the bucket: a long log is never held in memory whole. */
+    private BuildRecordObjects.Written archiveLog(UUID buildId) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("goldsmith-log-", ".log");
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+                logs.write(buildId, false, out);
+            }
+            return objects.putLog(buildId, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temporary file the system cleans up
+                }
+            }
+        }
     }
 }

@@ -11,25 +11,45 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-/** Writes a build's stored log, and when following, what arrives until the build ends. */
+/**
+ * Writes a build's stored log, and when following, what arrives until the build ends. Lines the log budget
+ * dropped are told at the end, in one line.
+ */
 @Component
 public class BuildLogs {
 
     private static final int PAGE = 500;
-    private static final Duration FOLLOW_POLL = Duration.ofMillis(500);
+    /** How long a follower waits for a wake-up before it looks again (chunks stored by another replica). */
+    private static final Duration FOLLOW_POLL = Duration.ofSeconds(1);
     private static final Set<String> ENDED = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private final BuildRecords records;
     private final JdbcClient jdbc;
+    private final LogFollowers followers;
 
-    public BuildLogs(BuildRecords records, JdbcClient jdbc) {
+    public BuildLogs(BuildRecords records, JdbcClient jdbc, LogFollowers followers) {
         this.records = records;
         this.jdbc = jdbc;
+        this.followers = followers;
     }
 
     public void write(UUID buildId, boolean follow, OutputStream out) throws IOException {
+        if (follow) {
+            followers.watch(buildId);
+        }
+        try {
+            copy(buildId, follow, out);
+        } finally {
+            if (follow) {
+                followers.stopWatching(buildId);
+            }
+        }
+    }
+
+    private void copy(UUID buildId, boolean follow, OutputStream out) throws IOException {
         int attempt = -1;
         long seq = -1;
+        long dropped = 0;
         while (true) {
             boolean ended = !follow || ENDED.contains(status(buildId));
             List<BuildRecords.LogRow> rows = records.logsAfter(buildId, attempt, seq, PAGE);
@@ -37,8 +57,11 @@ public class BuildLogs {
                 if (row.attempt() != attempt) {
                     out.write(("=== attempt " + row.attempt() + " ===\n").getBytes(StandardCharsets.UTF_8));
                 }
-                out.write(row.lines().getBytes(StandardCharsets.UTF_8));
-                out.write('\n');
+                if (row.lineCount() > 0) {
+                    out.write(row.lines().getBytes(StandardCharsets.UTF_8));
+                    out.write('\n');
+                }
+                dropped += row.dropped();
                 attempt = row.attempt();
                 seq = row.seq();
             }
@@ -47,12 +70,14 @@ public class BuildLogs {
                 continue;
             }
             if (ended) {
+                if (dropped > 0) {
+                    out.write(("[goldsmith] " + dropped + " more line(s) were dropped: the log had reached its "
+                            + "budget\n").getBytes(StandardCharsets.UTF_8));
+                }
                 return;
             }
-            try {
-                Thread.sleep(FOLLOW_POLL);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            followers.awaitChunk(FOLLOW_POLL);
+            if (Thread.currentThread().isInterrupted()) {
                 return;
             }
         }

@@ -2,6 +2,7 @@ package dev.goldsmith.builds;
 
 import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.api.BuildRequest;
+import dev.goldsmith.api.ChannelView;
 import dev.goldsmith.builds.persistence.BuildEntity;
 import dev.goldsmith.builds.persistence.BuildRepository;
 import dev.goldsmith.installers.Installer;
@@ -32,27 +33,31 @@ public class BuildSubmissionService {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final BuildRequestValidator validator;
+    private final Fingerprints fingerprints;
     private final SubmissionLimits limits;
     private final BuildRepository builds;
     private final BuildViews views;
     private final JdbcClient jdbc;
     private final QueueNotifier queue;
     private final InstallerCatalog installers;
+    private final CacheHitPromotions promotions;
     private final TransactionTemplate transactions;
     private final GoldsmithProperties properties;
     private final Clock clock;
     private final Counter cacheHits;
 
-    public BuildSubmissionService(BuildRequestValidator validator, SubmissionLimits limits, BuildRepository builds,
+    public BuildSubmissionService(BuildRequestValidator validator, Fingerprints fingerprints, SubmissionLimits limits, BuildRepository builds,
             BuildViews views, JdbcClient jdbc, QueueNotifier queue, InstallerCatalog installers,
-            TransactionTemplate transactions, GoldsmithProperties properties, Clock clock, MeterRegistry meters) {
+            CacheHitPromotions promotions, TransactionTemplate transactions, GoldsmithProperties properties, Clock clock, MeterRegistry meters) {
         this.validator = validator;
+        this.fingerprints = fingerprints;
         this.limits = limits;
         this.builds = builds;
         this.views = views;
         this.jdbc = jdbc;
         this.queue = queue;
         this.installers = installers;
+        this.promotions = promotions;
         this.transactions = transactions;
         this.properties = properties;
         this.clock = clock;
@@ -66,7 +71,7 @@ public class BuildSubmissionService {
             throw ApiException.invalid("Idempotency-Key", "must be 1-128 of A-Z a-z 0-9 . _ : -");
         }
         ValidatedRequest valid = validator.validate(request);
-        String requestHash = Fingerprints.ofRequest(valid);
+        String requestHash = fingerprints.ofRequest(valid);
         Outcome outcome;
         try {
             outcome = transactions.execute(status -> submitValidated(caller, valid, idempotencyKey, requestHash));
@@ -83,10 +88,15 @@ public class BuildSubmissionService {
         if (outcome.cached()) {
             cacheHits.increment();
         }
-        return new Submission(outcome.cached() ? views.cached(build) : views.of(build), outcome.created());
+        return new Submission(outcome.cached() ? views.cached(build, outcome.promoted()) : views.of(build),
+                outcome.created());
     }
 
-    private record Outcome(UUID buildId, boolean cached, boolean created) {
+    private record Outcome(UUID buildId, boolean cached, boolean created, ChannelView promoted) {
+
+        static Outcome of(UUID buildId, boolean created) {
+            return new Outcome(buildId, false, created, null);
+        }
     }
 
     private Outcome submitValidated(Caller caller, ValidatedRequest valid, String idempotencyKey,
@@ -97,12 +107,17 @@ public class BuildSubmissionService {
                 return earlier.get();
             }
         }
-        String fingerprint = Fingerprints.of(valid);
+        String fingerprint = fingerprints.of(valid);
         if (!valid.force()) {
             // A revoked image is no answer: the same inputs are built again.
             Optional<BuildEntity> hit = builds.findReusable(caller.team(), fingerprint);
             if (hit.isPresent()) {
-                return new Outcome(hit.get().getId(), true, false);
+                BuildEntity earlier = hit.get();
+                // A hit still does what the request asked: its channel moves to the image it is answered with.
+                ChannelView promoted = valid.channel() == null ? null : promotions.promote(caller, valid.channel(),
+                        new CacheHitPromotions.CachedImage(earlier.getId(), earlier.getImageName(),
+                                earlier.getDistro(), earlier.getProfile()));
+                return new Outcome(earlier.getId(), true, false, promoted);
             }
         }
         Installer installer = installers.holdForBuild(valid.installerName(), valid.installerSha256())
@@ -123,7 +138,7 @@ public class BuildSubmissionService {
                 .params(build.getId(), key, value)
                 .update());
         queue.buildQueued();
-        return new Outcome(build.getId(), false, true);
+        return Outcome.of(build.getId(), true);
     }
 
     private Optional<Outcome> replay(Caller caller, String idempotencyKey, String requestHash) {
@@ -132,7 +147,7 @@ public class BuildSubmissionService {
                 throw ApiException.conflict("Idempotency-Key '" + idempotencyKey
                         + "' was used for a different request (build " + earlier.getId() + ").");
             }
-            return new Outcome(earlier.getId(), false, false);
+            return Outcome.of(earlier.getId(), false);
         });
     }
 

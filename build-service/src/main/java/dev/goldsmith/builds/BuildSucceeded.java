@@ -15,6 +15,9 @@ import java.util.UUID;
  * {@code installer} is what the request named; {@code installerName} and {@code installerSha256} the registered
  * medium it was built from; {@code darksite} the digest of the darksite that medium carried and
  * {@code darksitePackages} how many packages its lock pins (null and 0 when it carried none).
+ * {@code channel} is the channel to promote to: null when the request named none, and when cancellation was
+ * asked while the worker was already storing (the build succeeds, since its image is whole and verified, but
+ * nobody promotes what its team tried to stop).
  */
 public record BuildSucceeded(
         UUID buildId,

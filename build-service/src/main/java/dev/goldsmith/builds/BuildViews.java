@@ -1,6 +1,7 @@
 package dev.goldsmith.builds;
 
 import dev.goldsmith.api.BuildView;
+import dev.goldsmith.api.ChannelView;
 import dev.goldsmith.api.Failure;
 import dev.goldsmith.api.Source;
 import dev.goldsmith.builds.persistence.BuildEntity;
@@ -23,19 +24,20 @@ public class BuildViews {
     }
 
     public BuildView of(BuildEntity build) {
-        return view(build, false, true);
+        return view(build, false, null, true);
     }
 
-    public BuildView cached(BuildEntity build) {
-        return view(build, true, true);
+    /** The succeeded build a submission was answered with, and the channel it promoted, if it named one. */
+    public BuildView cached(BuildEntity build, ChannelView promoted) {
+        return view(build, true, promoted, true);
     }
 
     /** The lighter form used in history pages: no stages or artifacts, no scheduling explanation. */
     public BuildView summary(BuildEntity build) {
-        return view(build, false, false);
+        return view(build, false, null, false);
     }
 
-    private BuildView view(BuildEntity b, boolean cached, boolean detailed) {
+    private BuildView view(BuildEntity b, boolean cached, ChannelView promoted, boolean detailed) {
         Failure failure = b.getFailureCode() == null ? null
                 : new Failure(b.getFailureCode(), b.getFailureReason(), b.getFailureStage(),
                         Boolean.TRUE.equals(b.getFailureRetryable()));
@@ -43,7 +45,7 @@ public class BuildViews {
                 ? explainer.explain(new SchedulingExplainer.QueuedBuild(b.getId(), b.getArch(), b.getAccel(),
                         b.getWorkerLabels(), b.getPriority(), b.getCreatedAt()))
                 : null;
-        return new BuildView(b.getId(), b.getTeam(), b.getStatus(), cached, b.getDistro(), b.getProfile(),
+        return new BuildView(b.getId(), b.getTeam(), b.getStatus(), cached, promoted, b.getDistro(), b.getProfile(),
                 b.getInstaller(), b.getAnswers(), b.getSecretKeys(), b.getFormats(),
                 new Source(b.getSourceRepository(), b.getSourceCommit()), b.getTests(), b.getChannel(),
                 b.getPriority(), b.getLabels(), Duration.ofSeconds(b.getTimeoutSeconds()).toString(), b.getAccel(),

@@ -59,10 +59,11 @@ public class LeaseReports {
     private final GoldsmithProperties.Limits limits;
     private final MeterRegistry meters;
     private final JsonMapper json;
+    private final LogFollowers followers;
 
     LeaseReports(Leases leases, BuildRecords records, JdbcClient jdbc, QueueNotifier queue,
             StoredArtifacts storedArtifacts, SucceededBuilds succeeded, GoldsmithProperties properties,
-            MeterRegistry meters, JsonMapper json) {
+            MeterRegistry meters, JsonMapper json, LogFollowers followers) {
         this.leases = leases;
         this.records = records;
         this.jdbc = jdbc;
@@ -72,6 +73,7 @@ public class LeaseReports {
         this.limits = properties.limits();
         this.meters = meters;
         this.json = json;
+        this.followers = followers;
     }
 
     @Transactional
@@ -83,7 +85,7 @@ public class LeaseReports {
             throw ApiException.invalid("status", "must be one of " + String.join(", ", STAGE_STATUSES));
         }
         LeaseContext lease = leases.require(leaseId, worker);
-        String detail = report.detail() == null ? null : scrubber(lease).scrub(bounded(report.detail(), MAX_TEXT));
+        String detail = report.detail() == null ? null : reported(scrubber(lease), report.detail(), MAX_TEXT);
         records.saveStage(lease.buildId(), lease.attempt(), stage, report.status(), detail)
                 .ifPresent(took -> Timer.builder("goldsmith.stage.duration")
                         .description("How long each pipeline stage took, by outcome")
@@ -110,8 +112,12 @@ public class LeaseReports {
         }
         LeaseContext lease = leases.require(leaseId, worker);
         SecretScrubber scrubber = scrubber(lease);
-        List<String> lines = chunk.lines().stream().map(scrubber::scrub).toList();
-        return new LogAck(chunk.seq(), records.appendLog(lease.buildId(), lease.attempt(), chunk.seq(), lines));
+        List<String> lines = chunk.lines().stream().map(line -> scrubber.scrub(WorkerText.line(line))).toList();
+        boolean stored = records.appendLog(lease.buildId(), lease.attempt(), chunk.seq(), lines,
+                limits.maxLogPerBuild().toBytes(), "[goldsmith] this build's log reached its budget of "
+                        + budget() + ": further lines are counted and dropped; the build goes on");
+        followers.appended(lease.buildId());
+        return new LogAck(chunk.seq(), stored);
     }
 
     @Transactional
@@ -211,7 +217,7 @@ public class LeaseReports {
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        String reason = scrubber.scrub(bounded(request.reason(), MAX_TEXT));
+        String reason = reported(scrubber, request.reason(), MAX_TEXT);
         boolean retryable = Boolean.TRUE.equals(request.retryable());
         return new Ending(lease, retryable ? "RETRY" : "FAILED", request.code(), reason, request.stage(), retryable,
                 checks);
@@ -347,11 +353,12 @@ public class LeaseReports {
             if (c == null) {
                 throw ApiException.invalid("checks[" + i + "]", "must be a check result");
             }
-            if (c.name() == null || c.name().isBlank() || c.name().length() > 128) {
+            String name = c.name() == null ? null : WorkerText.line(c.name()).strip();
+            if (name == null || name.isEmpty() || name.length() > 128) {
                 throw ApiException.invalid("checks[" + i + "].name", "must be 1 to 128 characters");
             }
-            checked.add(new CheckResult(c.name(), scrubber.scrub(bounded(c.command(), MAX_TEXT)), c.exitStatus(),
-                    c.passed(), scrubber.scrub(bounded(c.output(), MAX_OUTPUT)), Math.max(0, c.durationMs())));
+            checked.add(new CheckResult(name, reported(scrubber, c.command(), MAX_TEXT), c.exitStatus(),
+                    c.passed(), reported(scrubber, c.output(), MAX_OUTPUT), Math.max(0, c.durationMs())));
         }
         return checked;
     }
@@ -366,10 +373,17 @@ public class LeaseReports {
         return new SecretScrubber(lease.secretValues());
     }
 
-    private static String bounded(String text, int max) {
-        if (text == null) {
-            return "";
-        }
-        return text.length() <= max ? text : text.substring(0, max);
+    private String budget() {
+        long bytes = limits.maxLogPerBuild().toBytes();
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB"
+                : bytes % (1 << 10) == 0 ? (bytes >> 10) + " KiB" : bytes + " bytes";
+    }
+
+    /**
+     * Worker text as it is stored: cleaned, then secrets masked, then cut. Masking before cutting matters: a
+     * secret cut at the boundary would otherwise survive as a prefix the mask no longer recognises.
+     */
+    private static String reported(SecretScrubber scrubber, String text, int max) {
+        return WorkerText.bounded(scrubber.scrub(WorkerText.clean(text)), max);
     }
 }

@@ -51,7 +51,8 @@ class SucceededBuilds {
                 b.getInstallerName() != null ? b.getInstallerName() : b.getInstaller(), b.getInstallerSha256(),
                 b.getDarksite(), darksitePackages(b.getDarksite()),
                 new TreeMap<>(b.getAnswers()), b.getFormats(), new Source(b.getSourceRepository(), b.getSourceCommit()),
-                b.getTests(), b.getArch(), b.getFingerprint(), b.getImageName(), b.getChannel(), attempt,
+                b.getTests(), b.getArch(), b.getFingerprint(), b.getImageName(),
+                b.isCancelRequested() ? null : b.getChannel(), attempt,
                 records.workerName(b.getWorkerId()).orElse(null), b.getStartedAt(), b.getFinishedAt(),
                 records.checks(buildId, attempt), archived.logSha256(), archived.testReportSha256(),
                 sbom.sha256()));

@@ -3,14 +3,8 @@ package dev.goldsmith.database;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.goldsmith.GoldsmithProperties;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,8 +14,6 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 public class DatabaseConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
 
     @Bean(destroyMethod = "close")
     DataSource dataSource(GoldsmithProperties properties, EmbeddedDatabase embedded) {
@@ -33,7 +25,8 @@ public class DatabaseConfiguration {
             config.setPassword(db.password());
         } else {
             config.setJdbcUrl(embedded.jdbcUrl());
-            config.setUsername("postgres");
+            config.setUsername(EmbeddedPostgresServer.USER);
+            config.setPassword(embedded.password());
         }
         config.setMaximumPoolSize(db.poolSize());
         config.setPoolName("goldsmith");
@@ -48,31 +41,15 @@ public class DatabaseConfiguration {
         if (properties.db().external()) {
             return EmbeddedDatabase.none();
         }
-        Path dir = properties.dataDir().resolve("postgres");
-        try {
-            Files.createDirectories(dir);
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(dir)
-                    .setCleanDataDirectory(false)
-                    // zonky turns these off for test speed; builds, tokens and audit must survive a crash.
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    .setServerConfig("max_connections", "200")
-                    .start();
-            log.info("Embedded PostgreSQL on port {} with data in {}", postgres.getPort(), dir);
-            return new EmbeddedDatabase(postgres);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dir, e);
-        }
+        return new EmbeddedDatabase(EmbeddedPostgresServer.start(properties.dataDir()));
     }
 
     /** Holder so the embedded server's life follows the context's; empty when the database is external. */
     public static final class EmbeddedDatabase implements AutoCloseable {
-        private final EmbeddedPostgres postgres;
+        private final EmbeddedPostgresServer server;
 
-        EmbeddedDatabase(EmbeddedPostgres postgres) {
-            this.postgres = postgres;
+        EmbeddedDatabase(EmbeddedPostgresServer server) {
+            this.server = server;
         }
 
         static EmbeddedDatabase none() {
@@ -80,13 +57,21 @@ public class DatabaseConfiguration {
         }
 
         public String jdbcUrl() {
-            return postgres.getJdbcUrl("postgres", "postgres");
+            return server.jdbcUrl();
+        }
+
+        String password() {
+            return server.password();
+        }
+
+        public int port() {
+            return server.port();
         }
 
         @Override
         public void close() throws IOException {
-            if (postgres != null) {
-                postgres.close();
+            if (server != null) {
+                server.close();
             }
         }
     }

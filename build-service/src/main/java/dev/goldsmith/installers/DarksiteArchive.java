@@ -1,5 +1,6 @@
 package dev.goldsmith.installers;
 
+import dev.goldsmith.digests.Sha256;
 import dev.goldsmith.api.DarksitePackage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -43,14 +44,14 @@ final class DarksiteArchive {
         lock.packages().forEach(p -> expected.put(poolName(p), p));
         List<String> problems = new ArrayList<>();
         boolean lockInside = false;
-        MessageDigest whole = FileDigests.newSha256();
+        MessageDigest whole = Sha256.newDigest();
         try (InputStream file = new DigestInputStream(new BufferedInputStream(Files.newInputStream(tar), 1 << 20),
                 whole); TarArchiveInputStream entries = new TarArchiveInputStream(file)) {
             for (TarArchiveEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
                 String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
                 if (name.equals("darksite.lock")) {
                     lockInside = true;
-                    if (!FileDigests.sha256(entries.readAllBytes()).equals(FileDigests.sha256(lockBytes))) {
+                    if (!Sha256.of(entries.readAllBytes()).equals(Sha256.of(lockBytes))) {
                         problems.add("its darksite.lock is not the lock beside it");
                     }
                 } else if (entry.isFile() && name.endsWith(".deb")) {
@@ -59,9 +60,9 @@ final class DarksiteArchive {
                         problems.add(name + " is not in the lock");
                         continue;
                     }
-                    MessageDigest deb = FileDigests.newSha256();
+                    MessageDigest deb = Sha256.newDigest();
                     long size = entries.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), deb));
-                    String sha = FileDigests.hex(deb);
+                    String sha = Sha256.hex(deb);
                     if (size != pinned.size() || !sha.equals(pinned.sha256())) {
                         problems.add(name + " has " + size + " bytes, sha256 " + sha + "; the lock pins "
                                 + pinned.size() + " bytes, sha256 " + pinned.sha256());
@@ -80,6 +81,6 @@ final class DarksiteArchive {
                     + (problems.size() > MAX_PROBLEMS_SHOWN ? " (and " + (problems.size() - MAX_PROBLEMS_SHOWN)
                             + " more)" : ""));
         }
-        return new Checked(FileDigests.hex(whole), Files.size(tar));
+        return new Checked(Sha256.hex(whole), Files.size(tar));
     }
 }

@@ -1,5 +1,6 @@
 package dev.goldsmith.installers;
 
+import dev.goldsmith.digests.Sha256;
 import dev.goldsmith.api.DarksitePackage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ record DarksiteLock(List<DarksitePackage> packages, String digest) {
             throw new IllegalArgumentException("it pins no package");
         }
         return new DarksiteLock(List.copyOf(packages),
-                DIGEST_PREFIX + FileDigests.sha256(hashed.toString().getBytes(StandardCharsets.ISO_8859_1)));
+                DIGEST_PREFIX + Sha256.of(hashed.toString().getBytes(StandardCharsets.ISO_8859_1)));
     }
 
     private static String printable(String line) {

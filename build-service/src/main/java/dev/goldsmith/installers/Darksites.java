@@ -1,5 +1,6 @@
 package dev.goldsmith.installers;
 
+import dev.goldsmith.digests.Sha256;
 import dev.goldsmith.api.DarksiteObject;
 import dev.goldsmith.api.DarksiteView;
 import dev.goldsmith.artifacts.VerifiedUploads;
@@ -90,7 +91,7 @@ public class Darksites {
         DarksiteObject localArchive = heldArchive.isPresent() ? heldArchive.get()
                 : checkedArchive(digest, archiveFile, lock, lockBytes);
         DarksiteObject storedLock = storeObject(Darksite.lockKey(digest), lockFile,
-                new DarksiteObject(Darksite.lockKey(digest), FileDigests.sha256(lockBytes), lockBytes.length),
+                new DarksiteObject(Darksite.lockKey(digest), Sha256.of(lockBytes), lockBytes.length),
                 recorded.map(Darksite::lock));
         DarksiteObject storedArchive = storeObject(Darksite.archiveKey(digest), archiveFile, localArchive,
                 recorded.map(Darksite::archive));
@@ -134,7 +135,7 @@ public class Darksites {
         Darksite darksite = records.find(digest)
                 .orElseThrow(() -> ApiException.notFound("No darksite " + digest + "."));
         byte[] lock = uploads.read(darksite.lock().objectKey(), MAX_LOCK_BYTES);
-        if (!FileDigests.sha256(lock).equals(darksite.lock().sha256())) {
+        if (!Sha256.of(lock).equals(darksite.lock().sha256())) {
             throw new IllegalStateException(darksite.lock().objectKey() + " no longer holds the lock recorded for "
                     + digest);
         }

@@ -28,13 +28,16 @@ public record Installer(
         Instant registeredAt,
         String darksite) {
 
+    /** Where media live in the bucket: {@code installers/<sha256>.<format>}. */
+    static final String OBJECT_PREFIX = "installers/";
+
     public String objectKey() {
         return objectKey(sha256, format);
     }
 
     /** Where a medium lies in the bucket (DESIGN §6): content-addressed, so equal bytes are stored once. */
     static String objectKey(String sha256, String format) {
-        return "installers/" + sha256 + "." + format;
+        return OBJECT_PREFIX + sha256 + "." + format;
     }
 
     Installer withDarksite(String digest) {

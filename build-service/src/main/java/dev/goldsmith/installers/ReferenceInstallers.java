@@ -1,5 +1,6 @@
 package dev.goldsmith.installers;
 
+import dev.goldsmith.digests.Sha256;
 import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.api.InstallerRegistration;
 import java.io.IOException;
@@ -77,7 +78,7 @@ class ReferenceInstallers implements ApplicationRunner {
             String darksite = darksite(descriptor.name(), file.getParent());
             long size = Files.size(file);
             InstallerRegistration registration = new InstallerRegistration(descriptor.name(),
-                    FileDigests.sha256(file), size,
+                    Sha256.of(file), size,
                     format, descriptor.bootMode(), descriptor.successLine(), descriptor.failureLines(),
                     descriptor.installDeadline(), descriptor.distros(), descriptor.profiles(),
                     descriptor.defaultSuite(), descriptor.diskSize());

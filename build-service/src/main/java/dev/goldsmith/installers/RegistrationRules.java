@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 final class RegistrationRules {
 
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    /** Names the farm keeps for the media it builds itself. */
+    static final String RESERVED_PREFIX = "reference-";
     static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     static final Pattern CONSOLE_LINE = Pattern.compile("[\\x20-\\x7e]{1,200}");
     static final Pattern DISK_SIZE = Pattern.compile("[1-9][0-9]{0,5}[MG]");
@@ -38,6 +40,9 @@ final class RegistrationRules {
         if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
             errors.add(new FieldViolation("name", "must be 1-63 of a-z 0-9 . _ - starting with a letter or digit, "
                     + "without '..'"));
+        } else if (!reference && name.startsWith(RESERVED_PREFIX)) {
+            errors.add(new FieldViolation("name", "'" + RESERVED_PREFIX + "*' names the farm's own reference media; "
+                    + "choose another name"));
         }
         if (request.sha256() == null || !SHA256.matcher(request.sha256()).matches()) {
             errors.add(new FieldViolation("sha256", "must be the medium's SHA-256: 64 lowercase hex digits"));

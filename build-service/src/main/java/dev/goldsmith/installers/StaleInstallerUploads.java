@@ -13,11 +13,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * Aborts installer uploads whose part URLs have expired without a completion, so their parts do not fill the
- * store and the name is free again. Safe on every replica at once.
+ * store and the name is free again, and uploads of media the store holds that no registration recorded. Safe on
+ * every replica at once.
  */
 @Component
 class StaleInstallerUploads {
 
+    /** An upload is recorded within milliseconds of its start; one this old without a row never will be. */
+    private static final Duration UNRECORDED_AFTER = Duration.ofMinutes(15);
     private static final Logger log = LoggerFactory.getLogger(StaleInstallerUploads.class);
 
     private final InstallerRecords records;
@@ -41,6 +44,8 @@ class StaleInstallerUploads {
                 records.forgetPending(stale.name(), stale.uploadId());
                 log.info("Aborted the stale upload of installer {}", stale.name());
             }
+            uploads.abortUnrecorded(Installer.OBJECT_PREFIX, clock.instant().minus(UNRECORDED_AFTER),
+                    records::uploadRecorded);
         } catch (RuntimeException e) {
             log.warn("Sweep of stale installer uploads failed: {}", e.getMessage());
         }

@@ -65,6 +65,12 @@ public class ApiException extends RuntimeException {
                 Map.of("retryable", true));
     }
 
+    /** This replica is at a limit of its own (followed logs, say); the same request may succeed after a while. */
+    public static ApiException busy(String detail, Duration retryAfter) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, Problem.UNAVAILABLE, "Service unavailable", detail,
+                Map.of("retryable", true), retryAfter);
+    }
+
     public static ApiException notFound(String detail) {
         return new ApiException(HttpStatus.NOT_FOUND, Problem.NOT_FOUND, "Not found", detail, Map.of());
     }

@@ -24,6 +24,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
 
 /** Every error a controller raises leaves as problem+json; no stack trace ever reaches a client. */
@@ -129,6 +130,12 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                 ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST,
                         field + ": " + JsonPaths.reason(databind));
                 problem.setProperty("errors", List.of(new FieldViolation(field, JsonPaths.reason(databind))));
+                return ResponseEntity.badRequest().body(problem);
+            }
+            if (t instanceof StreamReadException read && JsonPaths.duplicate(read).isPresent()) {
+                String field = JsonPaths.duplicate(read).get();
+                ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, field + ": is given more than once");
+                problem.setProperty("errors", List.of(new FieldViolation(field, "is given more than once")));
                 return ResponseEntity.badRequest().body(problem);
             }
             if (t instanceof JacksonException) {

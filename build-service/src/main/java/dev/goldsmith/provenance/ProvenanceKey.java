@@ -1,17 +1,16 @@
 package dev.goldsmith.provenance;
 
+import dev.goldsmith.digests.Sha256;
+import dev.goldsmith.keys.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -21,7 +20,6 @@ import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * The control plane's Ed25519 provenance key (JDK crypto only). It is read from a PKCS#8 PEM file, the format
@@ -40,7 +38,7 @@ public final class ProvenanceKey {
     private ProvenanceKey(KeyPair pair) {
         this.privateKey = pair.getPrivate();
         this.publicKey = pair.getPublic();
-        this.keyId = sha256Hex(publicKey.getEncoded());
+        this.keyId = Sha256.of(publicKey.getEncoded());
     }
 
     /** Reads the key in {@code file}, or generates one there (mode 0600) when there is none yet. */
@@ -49,24 +47,10 @@ public final class ProvenanceKey {
             return load(file);
         }
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            // Written under its final mode, then renamed: the key is never readable by others, nor half written.
-            Path temporary = Files.createTempFile(dir, ".provenance-", ".pem",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(temporary, pem(PRIVATE_PEM, pair.getPrivate().getEncoded()));
-            try {
-                Files.move(temporary, file);
-            } catch (FileAlreadyExistsException raced) {
-                // Another process sharing the directory wrote its key first: use that one.
-                Files.deleteIfExists(temporary);
-                return load(file);
-            }
-            return new ProvenanceKey(pair);
+            // Another process sharing the directory may write its key first: then that one is used.
+            return SecretFiles.createOnce(file, pem(PRIVATE_PEM, pair.getPrivate().getEncoded()))
+                    ? new ProvenanceKey(pair) : load(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the provenance key " + file, e);
         } catch (GeneralSecurityException e) {
@@ -157,11 +141,4 @@ public final class ProvenanceKey {
                 + "\n-----END " + type + "-----\n";
     }
 
-    static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

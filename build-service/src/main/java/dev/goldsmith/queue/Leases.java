@@ -69,6 +69,18 @@ public class Leases {
         return checked;
     }
 
+    /**
+     * Locks the caller's lease until the caller's transaction ends and checks it as {@link #require} does: while
+     * the lock is held, the lease cannot expire into another attempt (the sweep and the next claim wait for it).
+     */
+    public LeaseContext lockLive(UUID leaseId, UUID callerWorker) {
+        Checked checked = lockAll(List.of(leaseId), List.of(callerWorker)).getFirst();
+        if (checked.rejected() != null) {
+            throw checked.rejected();
+        }
+        return checked.lease();
+    }
+
     /** A lease that passed its check, or why it did not. */
     public record Checked(LeaseContext lease, ApiException rejected) {
     }

@@ -5,6 +5,7 @@ import dev.goldsmith.api.PromoteRequest;
 import dev.goldsmith.audit.AuditTrail;
 import dev.goldsmith.builds.BuildDefaults;
 import dev.goldsmith.builds.BuildSucceeded;
+import dev.goldsmith.builds.CacheHitPromotions;
 import dev.goldsmith.problems.ApiException;
 import dev.goldsmith.problems.FieldViolation;
 import dev.goldsmith.registry.persistence.ChannelRecords;
@@ -22,7 +23,7 @@ import org.springframework.transaction.annotation.Transactional;
  * the earlier assignments as history (what revocation falls back on) and is audited.
  */
 @Service
-public class Channels {
+public class Channels implements CacheHitPromotions {
 
     static final Pattern CHANNEL = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final Pattern TEAM = Pattern.compile("[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?");
@@ -81,6 +82,25 @@ public class Channels {
         channels.assign(key, build.imageName(), "PROMOTE", actor, "requested by the build");
         audit.record(actor, build.team(), "channel.promote", "channel:" + key,
                 "image=" + build.imageName() + now.map(v -> " previous=" + v.image()).orElse("") + " (build channel)");
+    }
+
+    /**
+     * A submission answered from the cache that named a channel: the channel moves to the earlier build's image
+     * for the caller's team, audited as the caller (the image is the team's own and not revoked; the cache never
+     * answers with a revoked one).
+     */
+    @Override
+    public ChannelView promote(Caller caller, String channel, CacheHitPromotions.CachedImage image) {
+        ChannelKey key = new ChannelKey(caller.team(), channel, image.distro(), image.profile());
+        Optional<ChannelView> now = channels.current(key);
+        if (now.isPresent() && image.imageName().equals(now.get().image())) {
+            return now.get();
+        }
+        ChannelView assigned = channels.assign(key, image.imageName(), "PROMOTE", caller.actor(),
+                "cache hit: build " + image.buildId());
+        audit.record(caller.actor(), caller.team(), "channel.promote", "channel:" + key, "image="
+                + image.imageName() + now.map(v -> " previous=" + v.image()).orElse("") + " (cache hit)");
+        return assigned;
     }
 
     /**

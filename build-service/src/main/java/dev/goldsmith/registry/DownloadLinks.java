@@ -1,16 +1,14 @@
 package dev.goldsmith.registry;
 
 import dev.goldsmith.GoldsmithProperties;
+import dev.goldsmith.keys.SecretFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -69,10 +67,9 @@ public class DownloadLinks {
 
     private static byte[] readOrGenerate(Path file, boolean mayGenerate) {
         try {
-            if (mayGenerate && !Files.exists(file)) {
-                generate(file);
-            }
-            byte[] decoded = Base64.getDecoder().decode(Files.readString(file).strip());
+            String text = mayGenerate ? SecretFiles.readOrCreate(file, () -> SecretFiles.randomBase64(32) + "\n")
+                    : Files.readString(file).strip();
+            byte[] decoded = Base64.getDecoder().decode(text);
             if (decoded.length < 32) {
                 throw new IllegalStateException("Download link key " + file + " must hold at least 32 bytes, base64;"
                         + " make one with: head -c 32 /dev/urandom | base64 > " + file);
@@ -82,24 +79,6 @@ public class DownloadLinks {
             throw new UncheckedIOException("cannot read the download link key " + file, e);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("Download link key " + file + " is not base64", e);
-        }
-    }
-
-    private static void generate(Path file) throws IOException {
-        byte[] fresh = new byte[32];
-        new SecureRandom().nextBytes(fresh);
-        Files.createDirectories(file.getParent());
-        Path written = Files.createTempFile(file.getParent(), ".download-links", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(written, Base64.getEncoder().encodeToString(fresh) + "\n");
-            // A link, unlike a rename, fails when the name exists: a replica sharing the directory that made the
-            // key first keeps its key, and nobody ever reads a half-written file.
-            Files.createLink(file, written);
-        } catch (FileAlreadyExistsException e) {
-            log.debug("Download link key {} was made by another process", file);
-        } finally {
-            Files.deleteIfExists(written);
         }
     }
 }

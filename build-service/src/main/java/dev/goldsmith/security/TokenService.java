@@ -2,17 +2,14 @@ package dev.goldsmith.security;
 
 import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.api.TokenIssued;
+import dev.goldsmith.digests.Sha256;
 import dev.goldsmith.security.persistence.TokenEntity;
 import dev.goldsmith.security.persistence.TokenRepository;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -132,12 +129,7 @@ public class TokenService {
     }
 
     static String hash(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of(token);
     }
 
     private static String formatRoles(Set<Role> roles) {

@@ -5,7 +5,6 @@ import static dev.goldsmith.support.ImageFiles.aTinyImage;
 import static dev.goldsmith.support.ImageFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.goldsmith.api.ArtifactUploadComplete;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.support.Api;
@@ -13,7 +12,6 @@ import dev.goldsmith.support.Instances;
 import dev.goldsmith.support.ServiceTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -27,20 +25,17 @@ class ExternalObjectStoreTest extends ServiceTest {
     @Autowired
     EmbeddedObjectStore s3;
 
-    @Autowired
-    DataSource dataSource;
 
     @Test
     void configuredEndpointIsUsedAndPartUrlsPointAtThePublicEndpoint() throws Exception {
         emptyQueue();
         Path dataDir = Files.createTempDirectory("goldsmith-external-s3-");
         String publicEndpoint = s3.endpoint().replace("127.0.0.1", "localhost");
-        try (ConfigurableApplicationContext external = Instances.start("goldsmith.admin-token=" + ADMIN_TOKEN,
+        try (ConfigurableApplicationContext external = Instances.start(sameDatabase("goldsmith.admin-token=" + ADMIN_TOKEN,
                 "goldsmith.data-dir=" + dataDir,
-                "goldsmith.db.url=" + ((HikariDataSource) dataSource).getJdbcUrl(), "goldsmith.db.user=postgres",
                 "goldsmith.s3.endpoint=" + s3.endpoint(), "goldsmith.s3.public-endpoint=" + publicEndpoint,
                 "goldsmith.s3.access-key=" + s3.accessKey(), "goldsmith.s3.secret-key=" + s3.secretKey(),
-                "goldsmith.s3.bucket=external-images")) {
+                "goldsmith.s3.bucket=external-images"))) {
             int externalPort = Instances.port(external);
             Worker registered = aWorker("tcg");
             Worker worker = new Worker(registered.api().onPort(externalPort), registered.id());

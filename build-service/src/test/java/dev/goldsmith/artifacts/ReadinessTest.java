@@ -2,22 +2,17 @@ package dev.goldsmith.artifacts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.goldsmith.support.Api;
 import dev.goldsmith.support.Instances;
 import dev.goldsmith.support.ServiceTest;
 import java.net.ServerSocket;
 import java.nio.file.Files;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Readiness needs the database and the object store; liveness does not. */
 class ReadinessTest extends ServiceTest {
 
-    @Autowired
-    DataSource dataSource;
 
     @Test
     void readyWithTheDatabaseAndTheObjectStore() {
@@ -33,12 +28,11 @@ class ReadinessTest extends ServiceTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             deadPort = socket.getLocalPort();
         }
-        try (ConfigurableApplicationContext storeless = Instances.start(
-                "goldsmith.db.url=" + ((HikariDataSource) dataSource).getJdbcUrl(), "goldsmith.db.user=postgres",
+        try (ConfigurableApplicationContext storeless = Instances.start(sameDatabase(
                 "goldsmith.admin-token=" + ADMIN_TOKEN,
                 "goldsmith.data-dir=" + Files.createTempDirectory("goldsmith-storeless-"),
                 "goldsmith.s3.endpoint=http://127.0.0.1:" + deadPort,
-                "goldsmith.s3.access-key=nobody", "goldsmith.s3.secret-key=nothing-at-all")) {
+                "goldsmith.s3.access-key=nobody", "goldsmith.s3.secret-key=nothing-at-all"))) {
             Api api = anonymous().onPort(Instances.port(storeless));
 
             Api.Response readiness = api.get("/actuator/health/readiness");

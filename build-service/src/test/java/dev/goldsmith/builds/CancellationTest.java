@@ -49,6 +49,27 @@ class CancellationTest extends ServiceTest {
     }
 
     @Test
+    void aCancellationTooLateToStopTheBuildLeavesItSucceededButPromotesNothing() {
+        Api team = builder("late-" + UUID.randomUUID().toString().substring(0, 8));
+        Worker worker = aWorker("tcg");
+        UUID id = submit(team, aBuildRequest().withChannel("production").build());
+        Lease lease = worker.claim();
+        for (String format : lease.build().formats()) {
+            worker.upload(lease, format, dev.goldsmith.support.ImageFiles.aTinyImage("late cancel"));
+        }
+
+        team.post("/api/v1/builds/" + id + "/cancel", null);
+        Api.Response done = worker.complete(lease.leaseId(), dev.goldsmith.support.Completions.aSuccess());
+
+        assertThat(done.json().get("status").asString()).isEqualTo("SUCCEEDED");
+        var build = team.get("/api/v1/builds/" + id).json();
+        assertThat(build.get("cancelRequested").asBoolean()).isTrue();
+        assertThat(team.get("/api/v1/images/" + lease.build().imageName()).status()).isEqualTo(200);
+        assertThat(team.get("/api/v1/registry/debian/server/production").status())
+                .as("the channel the cancelled request named").isEqualTo(404);
+    }
+
+    @Test
     void workerCannotReportCancelledUnlessAsked() {
         Worker worker = aWorker("tcg");
         submit(builder("alpha"), aBuildRequest().build());

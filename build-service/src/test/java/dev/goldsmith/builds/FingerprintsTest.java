@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class FingerprintsTest {
 
+    private static final Fingerprints FINGERPRINTS = new Fingerprints("k".repeat(32).getBytes());
+
     private static final String MEDIUM = "ab".repeat(32);
 
     private static ValidatedRequest request(Map<String, String> answers, Map<String, String> secrets, int priority,
@@ -26,23 +28,44 @@ class FingerprintsTest {
     }
 
     @Test
-    void sameInputsGiveTheSameFingerprintWhateverTheSchedulingOrSecrets() {
-        String one = Fingerprints.of(request(Map.of("KLDLOAD_HOSTNAME", "a", "KLDLOAD_LOCALE", "C"),
+    void sameInputsGiveTheSameFingerprintWhateverTheScheduling() {
+        String one = FINGERPRINTS.of(request(Map.of("KLDLOAD_HOSTNAME", "a", "KLDLOAD_LOCALE", "C"),
                 Map.of("KLDLOAD_PASSWORD", "one-password"), 10, List.of("qcow2")));
-        String two = Fingerprints.of(request(Map.of("KLDLOAD_LOCALE", "C", "KLDLOAD_HOSTNAME", "a"),
-                Map.of("KLDLOAD_PASSWORD", "another-password"), 90, List.of("qcow2")));
+        String two = FINGERPRINTS.of(request(Map.of("KLDLOAD_LOCALE", "C", "KLDLOAD_HOSTNAME", "a"),
+                Map.of("KLDLOAD_PASSWORD", "one-password"), 90, List.of("qcow2")));
 
         assertThat(one).isEqualTo(two).hasSize(64);
     }
 
     @Test
+    void anotherSecretIsAnotherInputButTheSecretItselfNeverEntersTheHashedText() {
+        var password = request(Map.of(), Map.of("KLDLOAD_PASSWORD", "one-password"), 50, List.of("qcow2"));
+        var otherPassword = request(Map.of(), Map.of("KLDLOAD_PASSWORD", "another-password"), 50, List.of("qcow2"));
+        var passphrase = request(Map.of(), Map.of("KLDLOAD_PASSWORD", "one-password",
+                "KLDLOAD_ZFS_PASSPHRASE", "pool-passphrase"), 50, List.of("qcow2"));
+        var otherPassphrase = request(Map.of(), Map.of("KLDLOAD_PASSWORD", "one-password",
+                "KLDLOAD_ZFS_PASSPHRASE", "other-passphrase"), 50, List.of("qcow2"));
+
+        assertThat(FINGERPRINTS.of(password)).isNotEqualTo(FINGERPRINTS.of(otherPassword));
+        assertThat(FINGERPRINTS.of(passphrase)).isNotEqualTo(FINGERPRINTS.of(otherPassphrase))
+                .isNotEqualTo(FINGERPRINTS.of(password));
+    }
+
+    @Test
+    void theSameSecretsUnderAnotherFarmKeyGiveAnotherFingerprint() {
+        var request = request(Map.of(), Map.of("KLDLOAD_PASSWORD", "one-password"), 50, List.of("qcow2"));
+
+        assertThat(new Fingerprints("j".repeat(32).getBytes()).of(request)).isNotEqualTo(FINGERPRINTS.of(request));
+    }
+
+    @Test
     void theInstallerCountsByItsMediumNotByTheNameItWasAskedFor() {
         Map<String, String> answers = Map.of("KLDLOAD_HOSTNAME", "a");
-        String byName = Fingerprints.of(request("reference-tiny", "reference-tiny", MEDIUM, answers, Map.of(), 50,
+        String byName = FINGERPRINTS.of(request("reference-tiny", "reference-tiny", MEDIUM, answers, Map.of(), 50,
                 List.of("qcow2")));
-        String byDigest = Fingerprints.of(request("sha256:" + MEDIUM, "tiny-copy", MEDIUM, answers, Map.of(), 50,
+        String byDigest = FINGERPRINTS.of(request("sha256:" + MEDIUM, "tiny-copy", MEDIUM, answers, Map.of(), 50,
                 List.of("qcow2")));
-        String otherMedium = Fingerprints.of(request("reference-tiny", "reference-tiny", "cd".repeat(32), answers,
+        String otherMedium = FINGERPRINTS.of(request("reference-tiny", "reference-tiny", "cd".repeat(32), answers,
                 Map.of(), 50, List.of("qcow2")));
 
         assertThat(byDigest).isEqualTo(byName);
@@ -51,21 +74,23 @@ class FingerprintsTest {
 
     @Test
     void anyChangedInputChangesTheFingerprint() {
-        String base = Fingerprints.of(request(Map.of("KLDLOAD_HOSTNAME", "a"), Map.of(), 50, List.of("qcow2")));
+        String base = FINGERPRINTS.of(request(Map.of("KLDLOAD_HOSTNAME", "a"), Map.of(), 50, List.of("qcow2")));
 
-        assertThat(Fingerprints.of(request(Map.of("KLDLOAD_HOSTNAME", "b"), Map.of(), 50, List.of("qcow2"))))
+        assertThat(FINGERPRINTS.of(request(Map.of("KLDLOAD_HOSTNAME", "b"), Map.of(), 50, List.of("qcow2"))))
                 .isNotEqualTo(base);
-        assertThat(Fingerprints.of(request(Map.of("KLDLOAD_HOSTNAME", "a"), Map.of(), 50, List.of("qcow2", "raw"))))
+        assertThat(FINGERPRINTS.of(request(Map.of("KLDLOAD_HOSTNAME", "a"), Map.of(), 50, List.of("qcow2", "raw"))))
                 .isNotEqualTo(base);
     }
 
     @Test
-    void idempotencyHashNoticesSecretNamesButNotTheirValues() {
+    void idempotencyHashTellsRequestsWithOtherSecretsApart() {
         var withPassword = request(Map.of(), Map.of("KLDLOAD_PASSWORD", "x-password"), 50, List.of("qcow2"));
+        var samePassword = request(Map.of(), Map.of("KLDLOAD_PASSWORD", "x-password"), 50, List.of("qcow2"));
         var otherPassword = request(Map.of(), Map.of("KLDLOAD_PASSWORD", "y-password"), 50, List.of("qcow2"));
         var noPassword = request(Map.of(), Map.of(), 50, List.of("qcow2"));
 
-        assertThat(Fingerprints.ofRequest(withPassword)).isEqualTo(Fingerprints.ofRequest(otherPassword))
-                .isNotEqualTo(Fingerprints.ofRequest(noPassword));
+        assertThat(FINGERPRINTS.ofRequest(withPassword)).isEqualTo(FINGERPRINTS.ofRequest(samePassword))
+                .isNotEqualTo(FINGERPRINTS.ofRequest(otherPassword))
+                .isNotEqualTo(FINGERPRINTS.ofRequest(noPassword));
     }
 }

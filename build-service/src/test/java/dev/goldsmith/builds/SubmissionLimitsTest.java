@@ -3,7 +3,6 @@ package dev.goldsmith.builds;
 import static dev.goldsmith.support.BuildRequests.aBuildRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.goldsmith.api.BuildRequest;
 import dev.goldsmith.api.Problem;
 import dev.goldsmith.support.Api;
@@ -11,12 +10,10 @@ import dev.goldsmith.support.Instances;
 import dev.goldsmith.support.ServiceTest;
 import java.nio.file.Files;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -29,18 +26,15 @@ class SubmissionLimitsTest extends ServiceTest {
     private static final int CONCURRENT = 3;
     private static final int PER_MINUTE = 5;
 
-    @Autowired
-    DataSource dataSource;
 
     private ConfigurableApplicationContext limited;
 
     @BeforeAll
     void startLimitedReplica() throws Exception {
-        limited = Instances.start("goldsmith.db.url=" + ((HikariDataSource) dataSource).getJdbcUrl(),
-                "goldsmith.db.user=postgres", "goldsmith.admin-token=" + ADMIN_TOKEN,
+        limited = Instances.start(sameDatabase("goldsmith.admin-token=" + ADMIN_TOKEN,
                 "goldsmith.data-dir=" + Files.createTempDirectory("goldsmith-limited-"),
                 "goldsmith.limits.team-concurrent-builds=" + CONCURRENT,
-                "goldsmith.limits.team-submissions-per-minute=" + PER_MINUTE);
+                "goldsmith.limits.team-submissions-per-minute=" + PER_MINUTE));
     }
 
     @AfterAll

@@ -83,13 +83,51 @@ class SubmissionTest extends ServiceTest {
     }
 
     @Test
-    void secretValueDoesNotChangeTheFingerprint() {
+    void aCacheHitNeedsTheSameSecretsAndAnotherPasswordBuildsAnotherImage() {
         Api team = builder("alpha");
         String commit = BuildRequests.uniqueCommit();
-        var one = team.post("/api/v1/builds", aBuildRequest().withCommit(commit).build()).json();
-        var two = team.post("/api/v1/builds", aBuildRequest().withCommit(commit)
-                .withAnswer("KLDLOAD_PASSWORD", "another-Passw0rd").build()).json();
+        UUID original = submit(team, aBuildRequest().withCommit(commit).withAnswer("KLDLOAD_ZFS_PASSPHRASE",
+                "pool-passphrase-1").build());
+        Worker worker = aWorker("tcg");
+        worker.uploadAndSucceed(worker.claim());
 
-        assertThat(one.get("fingerprint")).isEqualTo(two.get("fingerprint"));
+        Api.Response same = team.post("/api/v1/builds", aBuildRequest().withCommit(commit)
+                .withAnswer("KLDLOAD_ZFS_PASSPHRASE", "pool-passphrase-1").build());
+        Api.Response otherPassword = team.post("/api/v1/builds", aBuildRequest().withCommit(commit)
+                .withAnswer("KLDLOAD_ZFS_PASSPHRASE", "pool-passphrase-1")
+                .withAnswer("KLDLOAD_PASSWORD", "another-Passw0rd").build());
+        Api.Response otherPassphrase = team.post("/api/v1/builds", aBuildRequest().withCommit(commit)
+                .withAnswer("KLDLOAD_ZFS_PASSPHRASE", "pool-passphrase-2").build());
+
+        assertThat(same.status()).isEqualTo(200);
+        assertThat(same.json().get("id").asString()).isEqualTo(original.toString());
+        assertThat(otherPassword.status()).as("an image baked with someone else's password").isEqualTo(202);
+        assertThat(otherPassphrase.status()).as("an image baked with someone else's pool passphrase").isEqualTo(202);
+        assertThat(otherPassword.json().get("fingerprint")).isNotEqualTo(same.json().get("fingerprint"));
+        assertThat(jdbc.sql("select count(*) from builds where fingerprint like '%pool-passphrase%' "
+                + "or answers::text like '%pool-passphrase%'").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aCacheHitNamingAChannelPromotesTheImageItAnswersWithAndSaysSo() {
+        Api team = builder("alpha");
+        String commit = BuildRequests.uniqueCommit();
+        submit(team, aBuildRequest().withCommit(commit).build());
+        Worker worker = aWorker("tcg");
+        Lease lease = worker.claim();
+        worker.uploadAndSucceed(lease);
+
+        Api.Response hit = team.post("/api/v1/builds", aBuildRequest().withCommit(commit).withChannel("production")
+                .build());
+
+        assertThat(hit.status()).isEqualTo(200);
+        assertThat(hit.json().get("cached").asBoolean()).isTrue();
+        assertThat(hit.json().get("promotedTo").get("channel").asString()).isEqualTo("production");
+        assertThat(hit.json().get("promotedTo").get("image").asString()).isEqualTo(lease.build().imageName());
+        Api.Response registry = team.get("/api/v1/registry/debian/server/production");
+        assertThat(registry.status()).as(registry.toString()).isEqualTo(200);
+        assertThat(registry.json().get("name").asString()).isEqualTo(lease.build().imageName());
+        assertThat(admin().get("/api/v1/audit?action=channel.promote").body())
+                .contains(lease.build().imageName(), "(cache hit)");
     }
 }

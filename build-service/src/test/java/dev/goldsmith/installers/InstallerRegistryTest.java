@@ -75,6 +75,18 @@ class InstallerRegistryTest extends ServiceTest {
     }
 
     @Test
+    void referenceNamesBelongToTheFarmAndNoTeamMayRegisterOne() {
+        Api.Response refused = builder("media").post("/api/v1/installers",
+                anInstaller().named("reference-debian-zfs").build());
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
+        assertThat(admin().post("/api/v1/installers", anInstaller().named("reference-next").build()).status())
+                .as("not even an admin, whose team is the farm's: reference media come from the farm's recipes")
+                .isEqualTo(422);
+    }
+
+    @Test
     void aMediumAlreadyInTheBucketIsRegisteredAtOnceUnderAnotherName() {
         InstallerRegistrations first = anInstaller();
         InstallerView original = registered(builder("media"), first);

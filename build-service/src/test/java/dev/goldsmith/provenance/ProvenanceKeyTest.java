@@ -40,7 +40,7 @@ class ProvenanceKeyTest {
         assertThat(key.publicKeyPem()).isEqualTo(Files.readString(dir.resolve("pub.pem")));
         assertThat(Openssl.run(dir, "pkey", "-pubin", "-in", "pub.pem", "-outform", "DER", "-out", "pub.der")
                 .exitStatus()).isZero();
-        assertThat(key.keyId()).isEqualTo(ProvenanceKey.sha256Hex(Files.readAllBytes(dir.resolve("pub.der"))));
+        assertThat(key.keyId()).isEqualTo(dev.goldsmith.digests.Sha256.of(Files.readAllBytes(dir.resolve("pub.der"))));
     }
 
     @Test

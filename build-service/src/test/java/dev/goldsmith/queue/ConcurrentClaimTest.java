@@ -3,7 +3,6 @@ package dev.goldsmith.queue;
 import static dev.goldsmith.support.QueuedBuilds.aQueuedBuild;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.support.Api;
 import dev.goldsmith.support.Instances;
@@ -18,9 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Claimers on two service instances sharing one database never receive the same build. */
@@ -29,18 +26,14 @@ class ConcurrentClaimTest extends ServiceTest {
     private static final int BUILDS = 1_000;
     private static final int WORKERS_PER_INSTANCE = 8;
 
-    @Autowired
-    DataSource dataSource;
 
     @Test
     void claimersOnTwoInstancesNeverShareABuild() throws Exception {
         emptyQueue();
         Set<UUID> queued = new HashSet<>(aQueuedBuild().times(BUILDS).insert(jdbc));
-        String url = ((HikariDataSource) dataSource).getJdbcUrl();
 
-        try (ConfigurableApplicationContext second = Instances.start("goldsmith.db.url=" + url,
-                "goldsmith.db.user=postgres", "goldsmith.admin-token=" + ADMIN_TOKEN,
-                "goldsmith.data-dir=" + Files.createTempDirectory("goldsmith-second-"))) {
+        try (ConfigurableApplicationContext second = Instances.start(sameDatabase("goldsmith.admin-token=" + ADMIN_TOKEN,
+                "goldsmith.data-dir=" + Files.createTempDirectory("goldsmith-second-")))) {
             int secondPort = Instances.port(second);
             List<Worker> workers = new ArrayList<>();
             for (int i = 0; i < WORKERS_PER_INSTANCE * 2; i++) {

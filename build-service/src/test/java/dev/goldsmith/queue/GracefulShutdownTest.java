@@ -3,31 +3,24 @@ package dev.goldsmith.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.goldsmith.support.Api;
 import dev.goldsmith.support.Instances;
 import dev.goldsmith.support.ServiceTest;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** Stopping a replica answers its waiting long-polls (204) instead of cutting them, and then it goes down. */
 class GracefulShutdownTest extends ServiceTest {
 
-    @Autowired
-    DataSource dataSource;
 
     @Test
     void shutdownReleasesWaitingClaimsWithNoContent() throws Exception {
         emptyQueue();
-        String url = ((HikariDataSource) dataSource).getJdbcUrl();
-        ConfigurableApplicationContext replica = Instances.start("goldsmith.db.url=" + url, "goldsmith.db.user=postgres",
-                "goldsmith.admin-token=" + ADMIN_TOKEN, "goldsmith.queue.claim-wait=60s",
-                "goldsmith.data-dir=" + Files.createTempDirectory("goldsmith-shutdown-"));
+        ConfigurableApplicationContext replica = Instances.start(sameDatabase("goldsmith.admin-token=" + ADMIN_TOKEN, "goldsmith.queue.claim-wait=60s",
+                "goldsmith.data-dir=" + Files.createTempDirectory("goldsmith-shutdown-")));
         Worker worker = aWorker("tcg");
         Api onReplica = worker.api().onPort(Instances.port(replica));
         CompletableFuture<Api.Response> claim = CompletableFuture.supplyAsync(

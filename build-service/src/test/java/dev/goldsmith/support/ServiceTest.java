@@ -45,9 +45,13 @@ public abstract class ServiceTest {
     @Autowired
     protected JdbcClient jdbc;
 
+    @Autowired
+    private javax.sql.DataSource dataSource;
+
     @DynamicPropertySource
     static void goldsmith(DynamicPropertyRegistry registry) {
-        registry.add("goldsmith.data-dir", DATA_DIR::toString);
+        // A test class running a context of its own (beans of its own) names its own data directory here.
+        registry.add("goldsmith.data-dir", () -> "${goldsmith.test.own-data-dir:" + DATA_DIR + "}");
         registry.add("goldsmith.admin-token", () -> ADMIN_TOKEN);
         registry.add("goldsmith.queue.claim-wait", () -> "5s");
         // S3's smallest part, so a test file spans two parts at a little over 5 MiB.
@@ -55,6 +59,11 @@ public abstract class ServiceTest {
         // Tests share teams and submit in bursts; SubmissionLimitsTest runs an instance with small limits.
         registry.add("goldsmith.limits.team-concurrent-builds", () -> "100000");
         registry.add("goldsmith.limits.team-submissions-per-minute", () -> "100000");
+        // Small enough that WorkerReportsTest reaches them with a few requests.
+        registry.add("goldsmith.limits.max-log-per-build", () -> "256KB");
+        registry.add("goldsmith.limits.max-log-followers", () -> "8");
+        // Test clients stand in for a reverse proxy (RegistryTest); BaseUrlsTest covers untrusted peers.
+        registry.add("goldsmith.trusted-proxies", () -> "127.0.0.1");
     }
 
     /** A data directory holding a stand-in {@code reference-tiny} medium. */
@@ -68,7 +77,29 @@ public abstract class ServiceTest {
 
     /** The embedded object store's bucket as files: {@code bucket().resolve(objectKey)}. */
     protected Path bucket() {
-        return DATA_DIR.resolve("s3").resolve("goldsmith-images");
+        return dataDir().resolve("s3").resolve("goldsmith-images");
+    }
+
+    /** The service's data directory; a test class running its own context (its own beans) has its own. */
+    protected Path dataDir() {
+        return DATA_DIR;
+    }
+
+    /**
+     * Settings for another replica of the service: this test's database, and the keys replicas share (the
+     * fingerprint key, so both answer the same cache hits).
+     */
+    protected String[] sameDatabase(String... more) {
+        com.zaxxer.hikari.HikariDataSource hikari = (com.zaxxer.hikari.HikariDataSource) dataSource;
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of("goldsmith.db.url=" + hikari.getJdbcUrl(),
+                "goldsmith.db.user=" + hikari.getUsername(), "goldsmith.db.password=" + hikari.getPassword(),
+                "goldsmith.builds.fingerprint-key-file=" + dataDir().resolve("keys/fingerprint-hmac.key")),
+                java.util.Arrays.stream(more)).toArray(String[]::new);
+    }
+
+    /** A fresh data directory for a test class that runs a context of its own. */
+    protected static Path aDataDir() {
+        return tempDir();
     }
 
     protected Api admin() {

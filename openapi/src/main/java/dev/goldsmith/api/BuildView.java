@@ -7,13 +7,15 @@ import java.util.UUID;
 
 /**
  * A build as the public API shows it. {@code answers} never holds a secret value: secret keys are
- * listed by name in {@code secretKeys} only.
+ * listed by name in {@code secretKeys} only. {@code promotedTo} is set on the answer to a submission that was a
+ * cache hit and named a {@code channel}: where that channel points now (at this build's image).
  */
 public record BuildView(
         UUID id,
         String team,
         String status,
         boolean cached,
+        ChannelView promotedTo,
         String distro,
         String profile,
         String installer,

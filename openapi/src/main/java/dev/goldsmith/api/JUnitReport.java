@@ -34,21 +34,28 @@ public final class JUnitReport {
         return xml.append("</testsuite>\n").toString();
     }
 
+    /**
+     * Text as XML 1.0 may carry it: markup escaped, control characters other than newline and tab left out, and
+     * what XML forbids outright (lone surrogates, U+FFFE, U+FFFF) replaced with U+FFFD.
+     */
     static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
+        text.codePoints().forEach(c -> {
             switch (c) {
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");
                 case '&' -> out.append("&amp;");
                 case '"' -> out.append("&quot;");
+                case '\n', '\t' -> out.appendCodePoint(c);
                 default -> {
-                    if (c >= 0x20 || c == '\n' || c == '\t') {
-                        out.append(c);
+                    if (c < 0x20 || c == 0x7f) {
+                        return;
                     }
+                    boolean allowed = c <= 0xD7FF || c >= 0xE000 && c <= 0xFFFD || c >= 0x10000 && c <= 0x10FFFF;
+                    out.appendCodePoint(allowed ? c : 0xFFFD);
                 }
             }
-        }
+        });
         return out.toString();
     }
 }

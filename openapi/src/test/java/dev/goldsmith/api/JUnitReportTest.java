@@ -24,4 +24,16 @@ class JUnitReportTest {
         assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(2);
         assertThat(doc.getElementsByTagName("failure").item(0).getTextContent()).contains("expected web1 <&>");
     }
+
+    @Test
+    void charactersXmlForbidsNeverReachTheReportWhateverAGuestPrinted() throws Exception {
+        String hostile = "nul\u0000 bell\u0007 cr\r noncharacters \uFFFE\uFFFF lone \uD800 and \uDC00 pair \uD83D\uDE08";
+        String xml = JUnitReport.render("golden", List.of(new CheckResult("check \uFFFF", hostile, 1, false, hostile, 1)));
+
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        String failure = doc.getElementsByTagName("failure").item(0).getTextContent();
+        assertThat(failure).isEqualTo("nul bell cr noncharacters \uFFFD\uFFFD lone \uFFFD and \uFFFD pair \uD83D\uDE08");
+        assertThat(xml).doesNotContain("\u0000", "\uFFFE", "\uFFFF");
+    }
 }

@@ -26,11 +26,15 @@ public class BuildLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BuildLog.class);
     private static final int MAX_CHUNK = 500;
     private static final int MAX_LINE = 8000;
+    /** What waits for the control plane at most; beyond it lines are counted, and said so once room returns. */
+    static final long MAX_PENDING_CHARS = 16L << 20;
 
     private final ControlPlane controlPlane;
     private final UUID lease;
     private final List<String> secrets;
     private final List<String> pending = new ArrayList<>();
+    private long pendingChars;
+    private long dropped;
     private final ScheduledExecutorService shipper;
     private long seq;
 
@@ -54,8 +58,21 @@ public class BuildLog implements AutoCloseable {
     /** A raw line, e.g. from a serial console. */
     public void append(String line) {
         String clean = mask(stripControl(line));
+        String bounded = clean.length() > MAX_LINE ? clean.substring(0, MAX_LINE) : clean;
         synchronized (pending) {
-            pending.add(clean.length() > MAX_LINE ? clean.substring(0, MAX_LINE) : clean);
+            if (pendingChars + bounded.length() > MAX_PENDING_CHARS) {
+                dropped++;
+                return;
+            }
+            if (dropped > 0) {
+                String marker = "[goldsmith-worker] " + dropped + " log line(s) dropped: the control plane did not "
+                        + "take the log in time";
+                pending.add(marker);
+                pendingChars += marker.length();
+                dropped = 0;
+            }
+            pending.add(bounded);
+            pendingChars += bounded.length();
         }
     }
 
@@ -80,6 +97,7 @@ public class BuildLog implements AutoCloseable {
             controlPlane.log(lease, new LogChunk(seq, chunk));
             synchronized (pending) {
                 pending.subList(0, chunk.size()).clear();
+                pendingChars -= chunk.stream().mapToLong(String::length).sum();
             }
             seq++;
         }

@@ -70,8 +70,9 @@ public class BuildRunner {
         var spec = lease.build();
         Path dir = settings.workDir().resolve("builds").resolve(spec.buildId() + "-a" + spec.attempt());
         StopSignal stop = new StopSignal();
-        List<String> secrets = spec.secretKeys().stream().map(spec.answers()::get).filter(v -> v != null).toList();
-        try (BuildLog buildLog = new BuildLog(controlPlane, lease.leaseId(), secrets);
+        String given = spec.answers().get("KLDLOAD_PASSWORD");
+        String password = given != null ? given : InstallStage.randomPassword();
+        try (BuildLog buildLog = new BuildLog(controlPlane, lease.leaseId(), masked(spec, password));
                 LeaseKeeper ignored = new LeaseKeeper(controlPlane, lease.leaseId(), heartbeatInterval, stop)) {
             Files.createDirectories(dir);
             buildLog.step("build " + spec.buildId() + " attempt " + spec.attempt() + " on worker " + settings.name()
@@ -83,7 +84,7 @@ public class BuildRunner {
             try (MediaCache.Use medium = media.acquire(spec.installerMedium(), buildLog::step)) {
                 var context = new BuildContext(spec, lease.leaseId(), dir, medium.file(), buildLog, stop,
                         BuildKey.generate("goldsmith-build-" + spec.buildId()), accel, firmware,
-                        settings.vmMemoryMb(), controlPlane);
+                        settings.vmMemoryMb(), controlPlane, password);
                 return complete(lease, stop, buildLog, pipeline(context), claimNext);
             }
         } catch (InterruptedException e) {
@@ -96,6 +97,14 @@ public class BuildRunner {
         } finally {
             deleteQuietly(dir);
         }
+    }
+
+    /** What the build's log masks: every secret answer, and the password the seed carries (made up or not). */
+    static List<String> masked(dev.goldsmith.api.BuildSpec spec, String password) {
+        List<String> secrets = new ArrayList<>(spec.secretKeys().stream().map(spec.answers()::get)
+                .filter(v -> v != null).toList());
+        secrets.add(password);
+        return secrets;
     }
 
     /** The outcome of the stages: a completion to send, or none when the lease is gone. */
@@ -246,8 +255,9 @@ public class BuildRunner {
 
     private void reportQuietly(BuildContext build, String stage, String status, String detail) {
         try {
-            controlPlane.stage(build.lease(), stage, new StageReport(status, detail == null ? null
-                    : build.log().mask(detail.length() > 1900 ? detail.substring(0, 1900) : detail)));
+            String masked = detail == null ? null : build.log().mask(detail);
+            controlPlane.stage(build.lease(), stage, new StageReport(status, masked == null ? null
+                    : masked.length() > 1900 ? masked.substring(0, 1900) : masked));
         } catch (IOException e) {
             log.debug("stage report failed: {}", e.getMessage());
         }

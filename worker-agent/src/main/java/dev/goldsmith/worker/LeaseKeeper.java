@@ -34,6 +34,18 @@ public class LeaseKeeper implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::beat, millis, millis, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * How often to heartbeat: as the control plane asks, but at least three times per lease, so two lost beats
+     * (a restarting control plane, a slow network) never cost a healthy build its lease.
+     */
+    static Duration interval(Duration offered, Duration leaseTtl) {
+        if (leaseTtl == null || leaseTtl.isZero() || leaseTtl.isNegative()) {
+            return offered;
+        }
+        Duration third = leaseTtl.dividedBy(3);
+        return offered == null || offered.compareTo(third) > 0 ? third : offered;
+    }
+
     private void beat() {
         try {
             HeartbeatReply reply = controlPlane.heartbeat(lease);

@@ -61,8 +61,13 @@ public final class WorkerMain {
 
         MediaCache media = new MediaCache(settings.cacheDir(), settings.cacheSize(), controlPlane.http(),
                 Clock.systemUTC());
-        BuildRunner runner = new BuildRunner(settings, controlPlane, accel, firmware, registered.heartbeatInterval(),
-                media);
+        Duration heartbeat = LeaseKeeper.interval(registered.heartbeatInterval(), registered.leaseTtl());
+        if (!heartbeat.equals(registered.heartbeatInterval())) {
+            log.warn("the control plane asks for a heartbeat every {} but leases last {}: heartbeating every {} so "
+                    + "a lease survives two lost beats", registered.heartbeatInterval(), registered.leaseTtl(),
+                    heartbeat);
+        }
+        BuildRunner runner = new BuildRunner(settings, controlPlane, accel, firmware, heartbeat, media);
         List<Thread> slots = new ArrayList<>();
         for (int slot = 0; slot < settings.slots(); slot++) {
             slots.add(Thread.ofPlatform().name("slot-" + slot).start(() -> claimLoop(registered, runner)));

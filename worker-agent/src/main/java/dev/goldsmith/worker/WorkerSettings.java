@@ -30,6 +30,15 @@ public record WorkerSettings(
         Duration kvmProbeTimeout,
         Duration claimWait) {
 
+    /** Every setting but the token, which never reaches a log line. */
+    @Override
+    public String toString() {
+        return "WorkerSettings[controlPlane=" + controlPlane + ", token=<hidden>, workDir=" + workDir + ", slots="
+                + slots + ", accel=" + accel + ", name=" + name + ", labels=" + labels + ", cacheDir=" + cacheDir
+                + ", cacheSize=" + cacheSize + ", vmMemoryMb=" + vmMemoryMb + ", targetDiskSize=" + targetDiskSize
+                + ", kvmProbeTimeout=" + kvmProbeTimeout + ", claimWait=" + claimWait + "]";
+    }
+
     public static WorkerSettings fromEnvironment(Map<String, String> env) {
         String url = require(env, "GOLDSMITH_URL");
         String token = require(env, "GOLDSMITH_WORKER_TOKEN");

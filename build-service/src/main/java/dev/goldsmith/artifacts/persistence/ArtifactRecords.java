@@ -101,9 +101,16 @@ public class ArtifactRecords {
                 .update();
     }
 
-    /** Forgets the stored artifact of a format whose object was just deleted. */
-    public void forgetVerified(UUID buildId, String format) {
-        jdbc.sql("delete from build_artifacts where build_id = ? and format = ?").params(buildId, format).update();
+    /** Forgets the artifact of a format that this attempt stored and whose object was just deleted. */
+    public void forgetVerified(UUID buildId, String format, int attempt) {
+        jdbc.sql("delete from build_artifacts where build_id = ? and format = ? and attempt = ?")
+                .params(buildId, format, attempt).update();
+    }
+
+    /** Whether a multipart upload is one a lease recorded (and so is not an orphan). */
+    public boolean uploadRecorded(String uploadId) {
+        return jdbc.sql("select exists (select 1 from artifact_uploads where upload_id = ?)").param(uploadId)
+                .query(Boolean.class).single();
     }
 
     /** Every verified file of the build (stored by whichever attempt stored it last), by format. */

@@ -4,11 +4,13 @@ import dev.goldsmith.api.ArtifactView;
 import dev.goldsmith.api.CheckResult;
 import dev.goldsmith.api.StageView;
 import dev.goldsmith.database.UuidArrays;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -127,28 +129,58 @@ public class BuildRecords {
     }
 
     /** Stores a log chunk once: a resent sequence number changes nothing and returns false. */
-    public boolean appendLog(UUID buildId, int attempt, long seq, List<String> lines) {
-        return jdbc.sql("""
-                        insert into build_logs (build_id, attempt, seq, lines, line_count) values (?, ?, ?, ?, ?)
+    /**
+     * Stores a chunk of log lines within the build's log budget ({@code budgetBytes}, all attempts together).
+     * Lines past the budget are dropped and counted; the chunk that crosses it ends with {@code marker}. The
+     * build's row is locked while the budget is counted, and a chunk already stored (a resend) changes nothing:
+     * answers false then.
+     */
+    public boolean appendLog(UUID buildId, int attempt, long seq, List<String> lines, long budgetBytes,
+            String marker) {
+        long used = jdbc.sql("select log_bytes from builds where id = ? for update").param(buildId)
+                .query(Long.class).single();
+        List<String> kept = new ArrayList<>(lines.size() + 1);
+        long bytes = used;
+        for (String line : lines) {
+            long size = line.getBytes(StandardCharsets.UTF_8).length + 1L;
+            if (bytes + size > budgetBytes) {
+                break;
+            }
+            kept.add(line);
+            bytes += size;
+        }
+        int dropped = lines.size() - kept.size();
+        if (dropped > 0 && used < budgetBytes) {
+            kept.add(marker);
+            bytes = budgetBytes;
+        }
+        boolean stored = jdbc.sql("""
+                        insert into build_logs (build_id, attempt, seq, lines, line_count, dropped)
+                        values (?, ?, ?, ?, ?, ?)
                         on conflict (build_id, attempt, seq) do nothing
                         """)
-                .params(buildId, attempt, seq, String.join("\n", lines), lines.size())
+                .params(buildId, attempt, seq, String.join("\n", kept), kept.size(), dropped)
                 .update() == 1;
+        if (stored && bytes != used) {
+            jdbc.sql("update builds set log_bytes = ? where id = ?").params(bytes, buildId).update();
+        }
+        return stored;
     }
 
     /** Log chunks after a position, oldest first: {@code (attempt, seq)} greater than the one given. */
     public List<LogRow> logsAfter(UUID buildId, int attempt, long seq, int limit) {
         return jdbc.sql("""
-                        select attempt, seq, lines from build_logs
+                        select attempt, seq, lines, line_count, dropped from build_logs
                          where build_id = ? and (attempt, seq) > (?, ?) order by attempt, seq limit ?
                         """)
                 .params(buildId, attempt, seq, limit)
-                .query((rs, n) -> new LogRow(rs.getInt(1), rs.getLong(2), rs.getString(3)))
+                .query((rs, n) -> new LogRow(rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getInt(4),
+                        rs.getInt(5)))
                 .list();
     }
 
-    /** One stored chunk of build log. */
-    public record LogRow(int attempt, long seq, String lines) {
+    /** One stored chunk of build log: its lines (none when the budget dropped them all) and how many it dropped. */
+    public record LogRow(int attempt, long seq, String lines, int lineCount, int dropped) {
     }
 
     /** A leased build's inputs as its worker gets them: the stored answers with the secrets put back. */

@@ -18,7 +18,10 @@ public interface BuildRepository extends JpaRepository<BuildEntity, UUID> {
             """, nativeQuery = true)
     Optional<BuildEntity> findReusable(String team, String fingerprint);
 
-    @Query(value = "select count(*) > 0 from builds where image_name = ?1 and status not in ('FAILED', 'CANCELLED')",
-            nativeQuery = true)
+    /**
+     * Whether any build ever had the name, whatever its end: a failed build's objects stay under
+     * {@code images/<name>/}, and no later build may write there.
+     */
+    @Query(value = "select count(*) > 0 from builds where image_name = ?1", nativeQuery = true)
     boolean imageNameTaken(String imageName);
 }

@@ -10,6 +10,7 @@ import dev.goldsmith.builds.BuildDefaults;
 import dev.goldsmith.builds.BuildHistoryQuery;
 import dev.goldsmith.builds.BuildLogs;
 import dev.goldsmith.builds.BuildQueries;
+import dev.goldsmith.builds.LogFollowers;
 import dev.goldsmith.builds.BuildSubmissionService;
 import dev.goldsmith.builds.Submission;
 import dev.goldsmith.problems.ApiException;
@@ -43,13 +44,15 @@ class BuildController {
     private final BuildQueries queries;
     private final BuildCancellation cancellation;
     private final BuildLogs logs;
+    private final LogFollowers followers;
 
     BuildController(BuildSubmissionService submissions, BuildQueries queries, BuildCancellation cancellation,
-            BuildLogs logs) {
+            BuildLogs logs, LogFollowers followers) {
         this.submissions = submissions;
         this.queries = queries;
         this.cancellation = cancellation;
         this.logs = logs;
+        this.followers = followers;
     }
 
     @PostMapping(path = "/api/v1/builds", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -125,8 +128,17 @@ class BuildController {
     ResponseEntity<StreamingResponseBody> logs(@PathVariable UUID id,
             @RequestParam(defaultValue = "false") boolean follow) {
         queries.requireVisible(Caller.current(), id);
+        LogFollowers.Permit permit = follow ? followers.admit() : null;
         return ResponseEntity.ok()
                 .contentType(new MediaType("text", "plain", java.nio.charset.StandardCharsets.UTF_8))
-                .body(out -> logs.write(id, follow, out));
+                .body(out -> {
+                    try {
+                        logs.write(id, follow, out);
+                    } finally {
+                        if (permit != null) {
+                            permit.close();
+                        }
+                    }
+                });
     }
 }

@@ -160,6 +160,12 @@ public class InstallerRecords {
     }
 
     /** Registrations whose upload started before {@code before} and never completed. */
+    /** Whether a multipart upload is one a registration recorded (and so is not an orphan). */
+    public boolean uploadRecorded(String uploadId) {
+        return jdbc.sql("select exists (select 1 from installer_uploads where upload_id = ?)").param(uploadId)
+                .query(Boolean.class).single();
+    }
+
     public List<PendingInstaller> pendingSince(Instant before, int limit) {
         return jdbc.sql("""
                         select name, sha256, size, upload_id, object_key, registration::text, team, created_at

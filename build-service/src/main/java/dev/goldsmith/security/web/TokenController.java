@@ -43,6 +43,11 @@ class TokenController {
         List<FieldViolation> violations = new ArrayList<>();
         if (request.team() == null || !TEAM.matcher(request.team()).matches()) {
             violations.add(new FieldViolation("team", "must be 1-64 lowercase letters, digits and dashes"));
+        } else if (request.team().equals(Caller.FARM_TEAM) && (request.roles() == null
+                || !request.roles().equals(java.util.List.of(Role.WORKER.wireName())))) {
+            // The farm's team owns the reference media; a person in it would own them too.
+            violations.add(new FieldViolation("team", "'" + Caller.FARM_TEAM + "' is the farm's own team: it holds "
+                    + "worker tokens only"));
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         if (request.roles() == null || request.roles().isEmpty()) {

@@ -2,6 +2,7 @@ package dev.goldsmith.worker.ssh;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -22,6 +23,9 @@ public final class GuestShell implements AutoCloseable {
     /** A finished command: its exit status and combined output. */
     public record Outcome(int exitStatus, String output, long durationMs) {
     }
+
+    /** The most of a command's output kept: the guest decides how much it prints. */
+    static final int MAX_OUTPUT = 4 << 20;
 
     private final SshClient client;
     private final ClientSession session;
@@ -62,7 +66,7 @@ public final class GuestShell implements AutoCloseable {
     /** Runs {@code command} with {@code stdin} as its standard input (e.g. a script for {@code sh -s}). */
     public Outcome run(String command, String stdin, Duration timeout) throws IOException {
         long start = System.nanoTime();
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        BoundedOutput output = new BoundedOutput(MAX_OUTPUT);
         try (ChannelExec channel = session.createExecChannel(command)) {
             if (stdin != null) {
                 channel.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
@@ -75,8 +79,35 @@ public final class GuestShell implements AutoCloseable {
                 throw new IOException("command did not finish within " + timeout + ": " + command);
             }
             Integer status = channel.getExitStatus();
-            return new Outcome(status == null ? -1 : status, output.toString(StandardCharsets.UTF_8),
-                    (System.nanoTime() - start) / 1_000_000);
+            return new Outcome(status == null ? -1 : status, output.text(), (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /** Keeps the first {@code max} bytes written to it and counts the rest. */
+    static final class BoundedOutput extends OutputStream {
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final int max;
+        private long dropped;
+
+        BoundedOutput(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) {
+            int room = Math.max(0, Math.min(length, max - kept.size()));
+            kept.write(bytes, offset, room);
+            dropped += length - room;
+        }
+
+        synchronized String text() {
+            String text = kept.toString(StandardCharsets.UTF_8);
+            return dropped == 0 ? text : text + "\n[" + dropped + " more bytes of output not kept]";
         }
     }
 

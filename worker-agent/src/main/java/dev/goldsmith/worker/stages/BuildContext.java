@@ -18,7 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * Everything the stages of one build attempt share: its spec, directory, the checked installer medium (a file
- * of the worker's media cache), log, key, stop signal and tools.
+ * of the worker's media cache), log, key, stop signal and tools. {@code password} is the one the seed disk
+ * carries: the request's, or one the worker made up (and masks in the log like any secret).
  */
 public record BuildContext(
         BuildSpec spec,
@@ -31,7 +32,14 @@ public record BuildContext(
         Accel accel,
         Firmware firmware,
         int vmMemoryMb,
-        ControlPlane controlPlane) {
+        ControlPlane controlPlane,
+        String password) {
+
+    /** Leaves the password out: it is a secret. */
+    @Override
+    public String toString() {
+        return "BuildContext[build=" + spec.buildId() + ", attempt=" + spec.attempt() + ", dir=" + dir + "]";
+    }
 
     public String user() {
         return spec.answers().getOrDefault("KLDLOAD_USERNAME", "admin");

@@ -40,9 +40,8 @@ public final class InstallStage {
             InterruptedException {
         Commands.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", build.installedDisk().toString(), targetSize),
                 Duration.ofMinutes(1)).orThrow();
-        String password = build.spec().answers().get("KLDLOAD_PASSWORD");
         var answers = AnswersFile.forBuild(build.spec().answers(), build.spec().distro(), build.spec().profile(),
-                password != null ? password : randomPassword(), build.key().publicKeyLine());
+                build.password(), build.key().publicKeyLine());
         var seed = SeedDisk.write(build.dir(), AnswersFile.render("answers.env of Goldsmith build "
                 + build.spec().buildId() + " attempt " + build.spec().attempt(), answers));
         build.log().step("seed disk " + SeedDisk.LABEL + " written with " + answers.size() + " answers (keys: "
@@ -94,7 +93,8 @@ public final class InstallStage {
         }
     }
 
-    private static String randomPassword() {
+    /** The password a build gets when its request gave none: random, used once, masked in the log. */
+    public static String randomPassword() {
         byte[] bytes = new byte[18];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -32,8 +32,9 @@ public final class SealedClones {
         }
     }
 
-    /** One clone's first boot as it reported itself. */
-    record Clone(String hostname, Identity identity, String reportedHostname, boolean buildKeyAccepted) {
+    /** One clone's first boot as it reported itself, with the ZFS snapshots it carries (one per line). */
+    record Clone(String hostname, Identity identity, String reportedHostname, boolean buildKeyAccepted,
+            String snapshots) {
     }
 
     static final String USER = "goldsmith-verify";
@@ -56,7 +57,7 @@ public final class SealedClones {
             clones.add(boot(build, sealedDisk, i, cloneKey));
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        List<CheckResult> results = judge(clones, beforeSeal, millis);
+        List<CheckResult> results = judge(clones, beforeSeal, build.spec().imageName(), millis);
         results.forEach(r -> build.log().step("check " + r.name() + ": " + (r.passed() ? "passed" : "FAILED")
                 + " (" + r.output().replace('\n', ';') + ")"));
         return results;
@@ -83,12 +84,13 @@ public final class SealedClones {
             String reported = shell.run("hostname", COMMAND_TIMEOUT).output().strip();
             boolean buildKeyAccepted = GuestShell.canLogIn(port, build.user(), build.key().pair(),
                     Duration.ofSeconds(10));
+            String snapshots = shell.run("sudo zfs list -H -t snapshot -o name", COMMAND_TIMEOUT).output();
             return new Clone(hostname, new Identity(machineId, shell.hostKeyFingerprint()), reported,
-                    buildKeyAccepted);
+                    buildKeyAccepted, snapshots);
         }
     }
 
-    static List<CheckResult> judge(List<Clone> clones, Identity beforeSeal, long millis) {
+    static List<CheckResult> judge(List<Clone> clones, Identity beforeSeal, String imageName, long millis) {
         Clone a = clones.get(0);
         Clone b = clones.get(1);
         String ids = "before sealing " + beforeSeal.machineId() + "; clone 1 " + a.identity().machineId()
@@ -105,13 +107,18 @@ public final class SealedClones {
                 + b.reportedHostname() + " (seed " + b.hostname() + ")";
         boolean buildKeyRefused = clones.stream().noneMatch(Clone::buildKeyAccepted);
         String method = "boot 2 clones of the sealed disk, each with its own NoCloud seed; ";
+        List<String> snapshots = a.snapshots().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        boolean sealedSnapshot = snapshots.stream().anyMatch(l -> l.matches("[^@/]+/ROOT/[^@]+@"
+                + java.util.regex.Pattern.quote(imageName))) && snapshots.stream().noneMatch(l -> l.contains("@install-"));
         return List.of(
                 result("sealed-clones-distinct-machine-ids", method + "cat /etc/machine-id", idsFresh, ids, millis),
                 result("sealed-clones-distinct-host-keys", method + "SSH host key fingerprints", keysFresh, keys,
                         millis),
                 result("sealed-clones-hostname-from-nocloud", method + "hostname", namesFromSeed, names, millis),
                 result("sealed-clones-build-key-refused", method + "ssh with the build key", buildKeyRefused,
-                        buildKeyRefused ? "refused on both clones" : "a clone let the build key in", millis));
+                        buildKeyRefused ? "refused on both clones" : "a clone let the build key in", millis),
+                result("sealed-snapshot-only", method + "sudo zfs list -t snapshot (expect <pool>/ROOT/<be>@"
+                        + imageName + ", no @install-*)", sealedSnapshot, String.join("; ", snapshots), millis));
     }
 
     private static CheckResult result(String name, String command, boolean passed, String output, long millis) {

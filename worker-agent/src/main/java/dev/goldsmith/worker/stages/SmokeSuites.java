@@ -1,6 +1,7 @@
 package dev.goldsmith.worker.stages;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The smoke-test suites a build can name. {@code golden} is the seed's test-golden-image.sh (DESIGN §5);
@@ -8,8 +9,21 @@ import java.util.List;
  */
 public final class SmokeSuites {
 
-    /** Placeholder command of the check the farm runs itself: logging in as root must fail. */
+    /** Placeholder command of the check the farm runs itself ({@link RootLoginProbe}): root must be refused. */
     public static final String ROOT_LOGIN = "ssh root@guest (must be refused)";
+
+    /**
+     * The seed's "DNS resolves" ({@code getent hosts github.com}) cannot hold in a build VM: its network reaches
+     * nothing (the VM runs code the farm did not write), and QEMU's restricted DHCP hands out an address but no
+     * router and no nameserver. What the image can prove is that its resolver is configured: the name service
+     * consults DNS, {@code /etc/resolv.conf} names a nameserver (systemd-resolved's stub on the golden image),
+     * and the host's own name resolves. On a real network the DHCP lease then supplies the upstream servers.
+     */
+    static final String DNS_CONFIGURED = "getent hosts \"$(hostname)\" >/dev/null && grep -E '^hosts:' "
+            + "/etc/nsswitch.conf && grep -E '^nameserver ' /etc/resolv.conf";
+
+    private static final Pattern NSS_DNS = Pattern.compile("(?m)^hosts:.*\\b(dns|resolve)\\b");
+    private static final Pattern NAMESERVER = Pattern.compile("(?m)^nameserver\\s+[0-9A-Fa-f.:]+\\s*$");
 
     private SmokeSuites() {
     }
@@ -46,7 +60,11 @@ public final class SmokeSuites {
                 Check.outputMatches("kernel", "uname -r", out -> !out.isBlank(), "a kernel release"),
                 Check.outputMatches("hostname", "hostname", out -> out.strip().equals(hostname), "hostname " + hostname),
                 Check.outputMatches("ssh-listening", "netstat -ltn", out -> out.contains(":22 "), "a listener on port 22"),
-                new Check("root-login-refused", ROOT_LOGIN, out -> true, "root cannot log in over SSH"),
+                new Check(RootLoginProbe.NAME, ROOT_LOGIN, out -> true, "root cannot log in over SSH"),
+                // busybox has no getent; its resolv.conf is the one the DHCP lease writes.
+                Check.outputMatches("dns-configured", "grep -E '^hosts:' /etc/nsswitch.conf && readlink "
+                        + "/etc/resolv.conf", out -> NSS_DNS.matcher(out).find() && out.contains("/run/resolv.conf"),
+                        "name service with dns, /etc/resolv.conf from the DHCP lease"),
                 Check.outputMatches("machine-id-present", "cat /etc/machine-id",
                         out -> out.strip().matches("[0-9a-f]{32}"), "a 32-hex machine-id before sealing"));
     }
@@ -72,9 +90,13 @@ public final class SmokeSuites {
                 Check.exitsZero("uefi-boot", "test -d /sys/firmware/efi"),
                 Check.outputMatches("kernel", "uname -r", out -> !out.isBlank(), "a kernel release"),
                 Check.outputMatches("hostname", "hostname", out -> out.strip().equals(hostname), "hostname " + hostname),
-                Check.exitsZero("network-up", "ip -4 route show default | grep -q default"),
+                Check.outputMatches("network-up", "ip -4 -o addr show scope global", out -> out.contains(" inet "),
+                        "an IPv4 address on a network interface"),
+                Check.outputMatches("dns-configured", DNS_CONFIGURED,
+                        out -> NSS_DNS.matcher(out).find() && NAMESERVER.matcher(out).find(),
+                        "the host's own name resolves, the name service uses DNS and a nameserver is configured"),
                 Check.outputMatches("ssh-listening", "ss -ltn", out -> out.contains(":22 "), "a listener on port 22"),
-                new Check("root-login-refused", ROOT_LOGIN, out -> true, "root cannot log in over SSH"),
+                new Check(RootLoginProbe.NAME, ROOT_LOGIN, out -> true, "root cannot log in over SSH"),
                 Check.outputMatches("firewall-table", "sudo nft list tables", out -> out.contains("table inet"),
                         "an nftables inet table"),
                 Check.exitsZero("zfs-module-loaded", "grep -q '^zfs ' /proc/modules"),

@@ -52,7 +52,7 @@ public final class TestStage {
         for (Check check : suite) {
             build.stop().check();
             CheckResult result = check.command().equals(SmokeSuites.ROOT_LOGIN)
-                    ? rootLogin(build, guest, check)
+                    ? RootLoginProbe.run(guest)
                     : inGuest(build, guest, check);
             build.log().step("check " + result.name() + ": " + (result.passed() ? "passed" : "FAILED")
                     + " (exit " + result.exitStatus() + ", " + result.durationMs() + " ms)");
@@ -70,14 +70,6 @@ public final class TestStage {
         }
         return new CheckResult(check.name(), check.command(), outcome.exitStatus(), passed, excerpt(output),
                 outcome.durationMs());
-    }
-
-    private static CheckResult rootLogin(BuildContext build, BootedGuest guest, Check check) {
-        long start = System.nanoTime();
-        boolean rootGotIn = GuestShell.canLogIn(guest.sshPort(), "root", build.key().pair(), Duration.ofSeconds(10));
-        return new CheckResult(check.name(), check.command(), rootGotIn ? 0 : 255, !rootGotIn,
-                rootGotIn ? "root logged in with the build key" : "root login refused",
-                (System.nanoTime() - start) / 1_000_000);
     }
 
     /**

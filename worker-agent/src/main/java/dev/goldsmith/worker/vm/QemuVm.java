@@ -1,8 +1,6 @@
 package dev.goldsmith.worker.vm;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -19,6 +17,9 @@ import java.util.function.Consumer;
  * power-down; {@link #kill()} ends it at once (cancellation, deadlines).
  */
 public final class QemuVm implements AutoCloseable {
+
+    /** The longest serial console line kept (the control plane keeps 8 KB of a log line). */
+    static final int MAX_SERIAL_LINE = 8000;
 
     private final VmSpec spec;
     private final Process process;
@@ -38,12 +39,8 @@ public final class QemuVm implements AutoCloseable {
         Process process = new ProcessBuilder(spec.command()).redirectErrorStream(true).start();
         process.getOutputStream().close();
         Thread reader = Thread.ofPlatform().daemon().name("serial-" + spec.name()).start(() -> {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    console.accept(line);
-                }
+            try (var serial = process.getInputStream()) {
+                BoundedLines.read(serial, MAX_SERIAL_LINE, console);
             } catch (IOException ignored) {
                 // the VM is gone
             }

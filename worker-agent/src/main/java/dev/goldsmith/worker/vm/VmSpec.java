@@ -107,7 +107,11 @@ public record VmSpec(
             args.add(device);
         }
         if (sshForwardPort != null) {
-            args.addAll(List.of("-netdev", "user,id=net0,hostfwd=tcp:127.0.0.1:" + sshForwardPort + "-:22",
+            // restrict=on: the guest runs code the farm did not write. It may not open a connection to anything
+            // (not the host at 10.0.2.2, not beyond); only the host->guest SSH forward stays. DHCP still gives
+            // an address, but no router and no nameserver.
+            args.addAll(List.of("-netdev", "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:" + sshForwardPort
+                            + "-:22",
                     // romfile= keeps OVMF from trying to network-boot the NIC.
                     "-device", "virtio-net-pci,netdev=net0,romfile="));
         } else {

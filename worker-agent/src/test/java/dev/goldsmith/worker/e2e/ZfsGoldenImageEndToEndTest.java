@@ -80,11 +80,11 @@ class ZfsGoldenImageEndToEndTest {
         assertThat(tests.get("failed").asInt()).as(tests.toString()).isZero();
         assertThat(checks).contains("pool-healthy", "pool-is-rpool", "root-dataset", "lz4-compression",
                 "snapshots-exist", "home-dataset", "var-log-dataset", "system-running", "no-failed-units",
-                "uefi-boot", "kernel", "hostname", "network-up", "ssh-listening", "root-login-refused",
+                "uefi-boot", "kernel", "hostname", "network-up", "dns-configured", "ssh-listening", "root-login-refused",
                 "firewall-table", "zfs-module-loaded", "wireguard-available", "darksite-installed",
                 "be-create-activate", "be-boots-new", "be-activate-previous", "be-boots-previous", "be-check-removed",
                 "sealed-clones-distinct-machine-ids", "sealed-clones-distinct-host-keys",
-                "sealed-clones-hostname-from-nocloud", "sealed-clones-build-key-refused");
+                "sealed-clones-hostname-from-nocloud", "sealed-clones-build-key-refused", "sealed-snapshot-only");
 
         String buildLog = farm.call("GET", "/api/v1/builds/" + id + "/logs", builder, null).body();
         assertThat(buildLog).contains("Install completed successfully", "rpool/ROOT/zfs-e2e")

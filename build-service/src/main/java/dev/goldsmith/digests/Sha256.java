@@ -1,21 +1,22 @@
-package dev.goldsmith.installers;
+package dev.goldsmith.digests;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of what the control plane reads from disk (reference media, darksites), as lowercase hex. */
-final class FileDigests {
+/** SHA-256 as lowercase hex: of files (reference media, darksites, logs), bytes and text; the one place it is made. */
+public final class Sha256 {
 
-    private FileDigests() {
+    private Sha256() {
     }
 
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest = newSha256();
+    public static String of(Path file) throws IOException {
+        MessageDigest digest = newDigest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 20];
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
@@ -25,16 +26,20 @@ final class FileDigests {
         return hex(digest);
     }
 
-    static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(newSha256().digest(bytes));
+    public static String of(byte[] bytes) {
+        return HexFormat.of().formatHex(newDigest().digest(bytes));
+    }
+
+    public static String of(String text) {
+        return of(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** What {@code digest} has taken in so far, as lowercase hex (the digest is reset). */
-    static String hex(MessageDigest digest) {
+    public static String hex(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    static MessageDigest newSha256() {
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
