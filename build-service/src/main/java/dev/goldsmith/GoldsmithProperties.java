@@ -42,6 +42,7 @@ public record GoldsmithProperties(
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         List<String> problems = SettingsRules.violations(leaseTtl, maxAttempts, queue, workers, builds, limits,
                 artifacts, trustedProxies);
+        problems.addAll(SettingsRules.violations(db, s3));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Goldsmith cannot run with these settings:\n  - "
                     + String.join("\n  - ", problems));
@@ -53,8 +54,25 @@ public record GoldsmithProperties(
         return installerDir != null ? installerDir : dataDir.resolve("installers");
     }
 
-    /** External PostgreSQL; when {@code url} is blank the service runs its own under {@code dataDir}. */
-    public record Db(String url, String user, String password, @DefaultValue("20") int poolSize) {
+    /**
+     * External PostgreSQL; when {@code url} is blank the service runs its own under {@code dataDir}. Every call
+     * has a deadline: {@code connectTimeout} to open a connection, {@code poolTimeout} to get one from the pool,
+     * {@code socketTimeout} for any answer from the server (a hung or partitioned database), and PostgreSQL's own
+     * {@code statement_timeout}: {@code statementTimeout} for API requests and claims, {@code batchTimeout} for
+     * the statements of a batch (group commit, sweeps), {@code migrationTimeout} for Flyway's, on connections of
+     * their own. Parameters in {@code url} win over these.
+     */
+    public record Db(
+            String url,
+            String user,
+            String password,
+            @DefaultValue("20") int poolSize,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("5s") Duration poolTimeout,
+            @DefaultValue("10s") Duration socketTimeout,
+            @DefaultValue("5s") Duration statementTimeout,
+            @DefaultValue("8s") Duration batchTimeout,
+            @DefaultValue("30m") Duration migrationTimeout) {
         public boolean external() {
             return url != null && !url.isBlank();
         }
@@ -103,9 +121,25 @@ public record GoldsmithProperties(
             @DefaultValue("us-east-1") String region,
             String publicEndpoint,
             @DefaultValue("0") int embeddedPort,
-            @DefaultValue("127.0.0.1") String embeddedAddress) {
+            @DefaultValue("127.0.0.1") String embeddedAddress,
+            @DefaultValue Timeouts timeouts) {
         public boolean external() {
             return endpoint != null && !endpoint.isBlank();
+        }
+
+        /**
+         * Deadlines of every call to the store: {@code connect}; {@code read} and {@code write}, the longest a
+         * transfer may go without a byte (a read-back of a large image may take long, but never stall);
+         * {@code call}, the whole of a request that moves no object (stat, delete, small writes, starting or
+         * aborting an upload); {@code complete}, assembling a multipart upload, which a store may take a while
+         * over for a large object.
+         */
+        public record Timeouts(
+                @DefaultValue("5s") Duration connect,
+                @DefaultValue("30s") Duration read,
+                @DefaultValue("30s") Duration write,
+                @DefaultValue("30s") Duration call,
+                @DefaultValue("5m") Duration complete) {
         }
     }
 

@@ -107,6 +107,33 @@ final class SettingsRules {
         return bytes + "B";
     }
 
+    /** The deadlines of calls to PostgreSQL and to the object store. */
+    static List<String> violations(GoldsmithProperties.Db db, GoldsmithProperties.S3 s3) {
+        List<String> problems = new ArrayList<>();
+        for (var deadline : List.of(db.connectTimeout(), db.poolTimeout(), db.socketTimeout(), db.statementTimeout(),
+                db.batchTimeout(), db.migrationTimeout(), s3.timeouts().connect(), s3.timeouts().read(),
+                s3.timeouts().write(), s3.timeouts().call(), s3.timeouts().complete())) {
+            if (!positive(deadline)) {
+                problems.add("every goldsmith.db.*-timeout and goldsmith.s3.timeouts.* must be positive");
+                return problems;
+            }
+        }
+        if (db.statementTimeout().compareTo(db.batchTimeout()) > 0) {
+            problems.add("goldsmith.db.statement-timeout (" + db.statementTimeout() + ") must not exceed "
+                    + "goldsmith.db.batch-timeout (" + db.batchTimeout() + ")");
+        }
+        if (db.batchTimeout().compareTo(db.socketTimeout()) >= 0) {
+            problems.add("goldsmith.db.socket-timeout (" + db.socketTimeout() + ") must be longer than "
+                    + "goldsmith.db.batch-timeout (" + db.batchTimeout() + "): the socket would give up on a "
+                    + "statement PostgreSQL is still allowed to run");
+        }
+        if (db.poolSize() < 2) {
+            problems.add("goldsmith.db.pool-size (" + db.poolSize() + ") must be at least 2: one connection "
+                    + "listens for the queue's notifications");
+        }
+        return problems;
+    }
+
     private static boolean positive(Duration duration) {
         return duration != null && duration.isPositive();
     }

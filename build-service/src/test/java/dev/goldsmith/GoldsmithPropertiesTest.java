@@ -35,7 +35,9 @@ class GoldsmithPropertiesTest {
                 "GOLDSMITH_ARTIFACTS_PART_SIZE", "32MB"));
 
         assertThat(properties.s3()).isEqualTo(new GoldsmithProperties.S3("https://s3.example.com", "golden",
-                "AKIAEXAMPLE", "secret", "eu-central-1", "https://downloads.example.com", 0, "127.0.0.1"));
+                "AKIAEXAMPLE", "secret", "eu-central-1", "https://downloads.example.com", 0, "127.0.0.1",
+                new GoldsmithProperties.S3.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(30),
+                        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(5))));
         assertThat(properties.s3().external()).isTrue();
         assertThat(properties.artifacts().partSize()).isEqualTo(DataSize.ofMegabytes(32));
     }

@@ -1,5 +1,6 @@
 package dev.goldsmith.artifacts;
 
+import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.api.UploadedPart;
 import dev.goldsmith.digests.Sha256;
 import io.minio.BucketExistsArgs;
@@ -27,13 +28,17 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The bucket, spoken to through minio-java: multipart uploads that workers fill through presigned part URLs,
  * and the reads the control plane needs to check what landed. {@code presigner} signs for the address workers
- * reach, which may differ from the one this service uses.
+ * reach, which may differ from the one this service uses; signing is local and never waits on the store. Every
+ * call has a deadline ({@link GoldsmithProperties.S3.Timeouts}): the HTTP client's connect, read and write
+ * timeouts end a transfer that stalls, and each call's future is given up on past its deadline.
  */
 class ObjectStore implements AutoCloseable {
 
@@ -46,10 +51,12 @@ class ObjectStore implements AutoCloseable {
     private final String region;
     private final Duration urlExpiry;
     private final EmbeddedObjectStore embedded;
+    private final GoldsmithProperties.S3.Timeouts timeouts;
 
     ObjectStore(MinioAsyncClient client, MinioAsyncClient presigner, String bucket, String region,
-            Duration urlExpiry, EmbeddedObjectStore embedded) {
+            Duration urlExpiry, EmbeddedObjectStore embedded, GoldsmithProperties.S3.Timeouts timeouts) {
         this.embedded = embedded;
+        this.timeouts = timeouts;
         this.client = client;
         this.presigner = presigner;
         this.bucket = bucket;
@@ -120,7 +127,8 @@ class ObjectStore implements AutoCloseable {
 
     void completeMultipart(String key, String uploadId, List<UploadedPart> parts) {
         Part[] assembled = parts.stream().map(p -> new Part(p.partNumber(), p.etag())).toArray(Part[]::new);
-        call(() -> client.completeMultipartUploadAsync(bucket, region, key, uploadId, assembled, null, null));
+        call(timeouts.complete(),
+                () -> client.completeMultipartUploadAsync(bucket, region, key, uploadId, assembled, null, null));
     }
 
     /** Gives up an upload and its stored parts; an upload already gone is fine. */
@@ -210,7 +218,7 @@ class ObjectStore implements AutoCloseable {
 
     /** Streams {@code size} bytes into an object (minio cuts a large one into a multipart upload itself). */
     void putStream(String key, InputStream in, long size, String contentType) {
-        call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).region(region).object(key)
+        call(timeouts.complete(), () -> client.putObject(PutObjectArgs.builder().bucket(bucket).region(region).object(key)
                 .stream(in, size, -1)
                 .contentType(contentType)
                 .build()));
@@ -233,9 +241,23 @@ class ObjectStore implements AutoCloseable {
         CompletableFuture<T> start() throws Exception;
     }
 
-    private static <T> T call(StoreCall<T> call) {
+    /** A call that moves no object: it has the call deadline. */
+    private <T> T call(StoreCall<T> call) {
+        return call(timeouts.call(), call);
+    }
+
+    /**
+     * A call with a deadline for its whole exchange; past it the call is abandoned and reported as a failure
+     * (the object store is unavailable), never waited on.
+     */
+    private static <T> T call(Duration deadline, StoreCall<T> call) {
+        CompletableFuture<T> future = null;
         try {
-            return call.start().get();
+            future = call.start();
+            return future.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new ObjectStoreException(null, "no answer within " + deadline, e);
         } catch (ExecutionException e) {
             throw failure("object store call", e.getCause());
         } catch (InterruptedException e) {

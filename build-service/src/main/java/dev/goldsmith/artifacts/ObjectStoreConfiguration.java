@@ -2,6 +2,7 @@ package dev.goldsmith.artifacts;
 
 import dev.goldsmith.GoldsmithProperties;
 import io.minio.MinioAsyncClient;
+import okhttp3.OkHttpClient;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +41,16 @@ class ObjectStoreConfiguration {
         String secretKey = embedded.running() ? embedded.secretKey() : s3.secretKey();
         String publicEndpoint = s3.publicEndpoint() == null || s3.publicEndpoint().isBlank()
                 ? endpoint : s3.publicEndpoint();
-        MinioAsyncClient client = client(endpoint, s3.region(), accessKey, secretKey);
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(s3.timeouts().connect())
+                .readTimeout(s3.timeouts().read())
+                .writeTimeout(s3.timeouts().write())
+                .build();
+        MinioAsyncClient client = client(endpoint, s3.region(), accessKey, secretKey, http);
         MinioAsyncClient presigner = publicEndpoint.equals(endpoint) ? client
-                : client(publicEndpoint, s3.region(), accessKey, secretKey);
+                : client(publicEndpoint, s3.region(), accessKey, secretKey, http);
         ObjectStore store = new ObjectStore(client, presigner, s3.bucket(), s3.region(), artifacts.urlExpiry(),
-                embedded);
+                embedded, s3.timeouts());
         try {
             store.ensureBucket();
         } catch (ObjectStoreException e) {
@@ -58,8 +64,10 @@ class ObjectStoreConfiguration {
         return store;
     }
 
-    private static MinioAsyncClient client(String endpoint, String region, String accessKey, String secretKey) {
-        MinioAsyncClient.Builder builder = MinioAsyncClient.builder().endpoint(endpoint).region(region);
+    private static MinioAsyncClient client(String endpoint, String region, String accessKey, String secretKey,
+            OkHttpClient http) {
+        MinioAsyncClient.Builder builder = MinioAsyncClient.builder().endpoint(endpoint).region(region)
+                .httpClient(http);
         if (accessKey != null && !accessKey.isBlank()) {
             builder.credentials(accessKey, secretKey);
         }

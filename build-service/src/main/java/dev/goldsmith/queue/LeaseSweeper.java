@@ -1,5 +1,6 @@
 package dev.goldsmith.queue;
 
+import dev.goldsmith.database.BatchDeadline;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -42,9 +43,11 @@ public class LeaseSweeper {
     private final TransactionTemplate transactions;
     private final QueueNotifier notifier;
     private final Counter expiries;
+    private final BatchDeadline batchDeadline;
 
     public LeaseSweeper(JdbcClient jdbc, TransactionTemplate transactions, QueueNotifier notifier,
-            MeterRegistry meters) {
+            MeterRegistry meters, BatchDeadline batchDeadline) {
+        this.batchDeadline = batchDeadline;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.notifier = notifier;
@@ -68,6 +71,7 @@ public class LeaseSweeper {
     /** Returns how many leases it ended. */
     public int sweep() {
         List<Swept> swept = transactions.execute(status -> {
+            batchDeadline.apply();
             List<Swept> rows = jdbc.sql(SWEEP)
                     .query((rs, n) -> new Swept(rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(3)))
                     .list();

@@ -5,6 +5,7 @@ import dev.goldsmith.api.CompleteReply;
 import dev.goldsmith.api.CompleteRequest;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.builds.BuildSpecs;
+import dev.goldsmith.database.BatchDeadline;
 import dev.goldsmith.builds.LeaseReports;
 import dev.goldsmith.builds.LeaseReports.Completed;
 import dev.goldsmith.builds.LeaseReports.Completion;
@@ -54,9 +55,12 @@ public class LeaseOffers {
     private final JdbcClient jdbc;
     private final GroupCommit<Ending, CompleteReply> endings;
     private final DistributionSummary batchSizes;
+    private final BatchDeadline batchDeadline;
 
     public LeaseOffers(ClaimService claims, BuildSpecs specs, LeaseReports reports,
-            PlatformTransactionManager transactions, JdbcClient jdbc, MeterRegistry meters) {
+            PlatformTransactionManager transactions, JdbcClient jdbc, MeterRegistry meters,
+            BatchDeadline batchDeadline) {
+        this.batchDeadline = batchDeadline;
         this.claims = claims;
         this.specs = specs;
         this.reports = reports;
@@ -107,6 +111,7 @@ public class LeaseOffers {
         try {
             written = transaction.execute(tx -> {
                 planGenerically();
+                batchDeadline.apply();
                 return endAndClaim(batch.stream().map(Pending::item).toList());
             });
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import dev.goldsmith.api.StageReport;
 import dev.goldsmith.worker.media.MediaCache;
 import dev.goldsmith.worker.protocol.ControlPlane;
 import dev.goldsmith.worker.protocol.ProtocolException;
+import dev.goldsmith.worker.protocol.Retry;
 import dev.goldsmith.worker.ssh.BuildKey;
 import dev.goldsmith.worker.stages.ArtifactUploader;
 import dev.goldsmith.worker.stages.BootEnvironmentCycle;
@@ -50,10 +51,12 @@ public class BuildRunner {
     private final Accel accel;
     private final Firmware firmware;
     private final Duration heartbeatInterval;
+    private final Duration leaseTtl;
     private final MediaCache media;
 
     public BuildRunner(WorkerSettings settings, ControlPlane controlPlane, Accel accel, Firmware firmware,
-            Duration heartbeatInterval, MediaCache media) {
+            Duration heartbeatInterval, Duration leaseTtl, MediaCache media) {
+        this.leaseTtl = leaseTtl;
         this.settings = settings;
         this.controlPlane = controlPlane;
         this.accel = accel;
@@ -73,7 +76,8 @@ public class BuildRunner {
         String given = spec.answers().get("KLDLOAD_PASSWORD");
         String password = given != null ? given : InstallStage.randomPassword();
         try (BuildLog buildLog = new BuildLog(controlPlane, lease.leaseId(), masked(spec, password));
-                LeaseKeeper ignored = new LeaseKeeper(controlPlane, lease.leaseId(), heartbeatInterval, stop)) {
+                LeaseKeeper ignored = new LeaseKeeper(controlPlane, lease.leaseId(), heartbeatInterval, leaseTtl,
+                        stop)) {
             Files.createDirectories(dir);
             buildLog.step("build " + spec.buildId() + " attempt " + spec.attempt() + " on worker " + settings.name()
                     + " (accel=" + accel.name() + ": " + accel.reason() + ")");
@@ -158,7 +162,7 @@ public class BuildRunner {
             stage = "STORE";
             report(build, stage, "RUNNING", null);
             List<ArtifactView> artifacts = new ArrayList<>();
-            ArtifactUploader uploader = new ArtifactUploader(controlPlane);
+            ArtifactUploader uploader = new ArtifactUploader(controlPlane, leaseTtl);
             for (var file : files.entrySet()) {
                 build.stop().check();
                 var uploaded = uploader.upload(build.lease(), file.getKey(), file.getValue());
@@ -234,7 +238,9 @@ public class BuildRunner {
 
     private Optional<Lease> tryComplete(Lease lease, CompleteRequest request, boolean claimNext) {
         try {
-            var reply = controlPlane.complete(lease.leaseId(), request, claimNext ? Duration.ZERO : null);
+            var reply = Retry.untilAnswered("completion of build " + lease.build().buildId(),
+                    () -> controlPlane.complete(lease.leaseId(), request, claimNext ? Duration.ZERO : null),
+                    leaseTtl, () -> false);
             log.info("build {} attempt {} completed: {}", lease.build().buildId(), lease.build().attempt(),
                     reply.status());
             return Optional.ofNullable(reply.next());
@@ -243,14 +249,20 @@ public class BuildRunner {
         } catch (IOException e) {
             log.warn("build {}: completion failed, the lease will expire: {}", lease.build().buildId(),
                     e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return Optional.empty();
     }
 
+    /** A stage report, tried again through a short control-plane outage (the build goes on meanwhile). */
     private void report(BuildContext build, String stage, String status, String detail) throws IOException,
-            StopSignal.StoppedException {
+            StopSignal.StoppedException, InterruptedException {
         build.stop().check();
-        controlPlane.stage(build.lease(), stage, new StageReport(status, detail));
+        Retry.untilAnswered("report of " + stage + " " + status, () -> {
+            controlPlane.stage(build.lease(), stage, new StageReport(status, detail));
+            return null;
+        }, leaseTtl, () -> build.stop().reason() != null);
     }
 
     private void reportQuietly(BuildContext build, String stage, String status, String detail) {

@@ -35,7 +35,7 @@ public final class WorkerMain {
 
     WorkerMain(WorkerSettings settings) {
         this.settings = settings;
-        this.controlPlane = new ControlPlane(settings.controlPlane(), settings.token());
+        this.controlPlane = new ControlPlane(settings.controlPlane(), settings.token(), settings.deadlines());
     }
 
     public static void main(String[] args) throws Exception {
@@ -67,7 +67,8 @@ public final class WorkerMain {
                     + "a lease survives two lost beats", registered.heartbeatInterval(), registered.leaseTtl(),
                     heartbeat);
         }
-        BuildRunner runner = new BuildRunner(settings, controlPlane, accel, firmware, heartbeat, media);
+        BuildRunner runner = new BuildRunner(settings, controlPlane, accel, firmware, heartbeat,
+                registered.leaseTtl(), media);
         List<Thread> slots = new ArrayList<>();
         for (int slot = 0; slot < settings.slots(); slot++) {
             slots.add(Thread.ofPlatform().name("slot-" + slot).start(() -> claimLoop(registered, runner)));
@@ -113,7 +114,8 @@ public final class WorkerMain {
                             next.build().buildId(), next.build().attempt(), current.build().buildId()));
                 }
             } catch (IOException e) {
-                log.warn("claim failed: {}", e.getMessage());
+                log.warn("claim failed (the control plane at {} may be down or unreachable): {}",
+                        settings.controlPlane(), e.getMessage());
                 sleepQuietly(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
                 // One broken build must not take the slot down with it.

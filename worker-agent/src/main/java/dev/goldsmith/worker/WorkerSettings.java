@@ -1,5 +1,6 @@
 package dev.goldsmith.worker;
 
+import dev.goldsmith.worker.protocol.ControlPlane;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,9 @@ import java.util.Map;
  * {@code GOLDSMITH_WORKER_NAME}, {@code GOLDSMITH_WORKER_LABELS}, {@code GOLDSMITH_WORKER_CACHE_DIR} and
  * {@code GOLDSMITH_WORKER_CACHE_SIZE} (installer media fetched by digest, least recently used evicted beyond the
  * size), {@code GOLDSMITH_VM_MEMORY_MB}, {@code GOLDSMITH_TARGET_DISK_SIZE} (blank target disk for installers
- * without a size of their own), {@code GOLDSMITH_KVM_PROBE_TIMEOUT}.
+ * without a size of their own), {@code GOLDSMITH_KVM_PROBE_TIMEOUT}, and the deadlines of calls to the control
+ * plane: {@code GOLDSMITH_CALL_TIMEOUT}, {@code GOLDSMITH_CLAIM_MARGIN} (beyond a long-poll's wait),
+ * {@code GOLDSMITH_VERIFY_TIMEOUT} (an upload's completion, which reads the image back).
  */
 public record WorkerSettings(
         URI controlPlane,
@@ -28,7 +31,8 @@ public record WorkerSettings(
         int vmMemoryMb,
         String targetDiskSize,
         Duration kvmProbeTimeout,
-        Duration claimWait) {
+        Duration claimWait,
+        ControlPlane.Deadlines deadlines) {
 
     /** Every setting but the token, which never reaches a log line. */
     @Override
@@ -36,7 +40,8 @@ public record WorkerSettings(
         return "WorkerSettings[controlPlane=" + controlPlane + ", token=<hidden>, workDir=" + workDir + ", slots="
                 + slots + ", accel=" + accel + ", name=" + name + ", labels=" + labels + ", cacheDir=" + cacheDir
                 + ", cacheSize=" + cacheSize + ", vmMemoryMb=" + vmMemoryMb + ", targetDiskSize=" + targetDiskSize
-                + ", kvmProbeTimeout=" + kvmProbeTimeout + ", claimWait=" + claimWait + "]";
+                + ", kvmProbeTimeout=" + kvmProbeTimeout + ", claimWait=" + claimWait + ", deadlines=" + deadlines
+                + "]";
     }
 
     public static WorkerSettings fromEnvironment(Map<String, String> env) {
@@ -64,10 +69,27 @@ public record WorkerSettings(
         if (!targetSize.matches("[1-9][0-9]{0,5}[MG]")) {
             throw new IllegalArgumentException("GOLDSMITH_TARGET_DISK_SIZE must be like 512M or 8G");
         }
-        Duration probe = Duration.parse(env.getOrDefault("GOLDSMITH_KVM_PROBE_TIMEOUT", "PT15S"));
-        Duration claimWait = Duration.parse(env.getOrDefault("GOLDSMITH_CLAIM_WAIT", "PT30S"));
+        Duration probe = duration(env, "GOLDSMITH_KVM_PROBE_TIMEOUT", "PT15S");
+        Duration claimWait = duration(env, "GOLDSMITH_CLAIM_WAIT", "PT30S");
+        var deadlines = new ControlPlane.Deadlines(duration(env, "GOLDSMITH_CALL_TIMEOUT", "PT30S"),
+                duration(env, "GOLDSMITH_CLAIM_MARGIN", "PT10S"), duration(env, "GOLDSMITH_VERIFY_TIMEOUT", "PT30M"));
         return new WorkerSettings(URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url), token,
-                workDir, slots, accel, name, labels, cacheDir, cacheSize, memory, targetSize, probe, claimWait);
+                workDir, slots, accel, name, labels, cacheDir, cacheSize, memory, targetSize, probe, claimWait,
+                deadlines);
+    }
+
+    /** An ISO-8601 duration setting that must be positive. */
+    private static Duration duration(Map<String, String> env, String key, String fallback) {
+        Duration value;
+        try {
+            value = Duration.parse(env.getOrDefault(key, fallback));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as " + fallback);
+        }
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(key + " must be positive");
+        }
+        return value;
     }
 
     /** {@code 512M}, {@code 20G} or {@code 1T} as bytes. */

@@ -1,6 +1,7 @@
 package dev.goldsmith.worker.media;
 
 import dev.goldsmith.api.InstallerMedium;
+import dev.goldsmith.worker.protocol.StallGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * most {@code limit} bytes, evicting the least recently used media that no build is using.
  */
 public final class MediaCache {
+
+    /** The store must answer a download within this, and then never go longer without a byte. */
+    static final Duration HEADERS_WITHIN = Duration.ofMinutes(1);
+    static final Duration STALL_AFTER = Duration.ofSeconds(30);
 
     private static final Logger log = LoggerFactory.getLogger(MediaCache.class);
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -185,19 +190,26 @@ public final class MediaCache {
         Path part = dir.resolve(file.getFileName() + ".part-" + UUID.randomUUID());
         try {
             HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(medium.url()))
-                    .timeout(Duration.ofMinutes(5)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                    .timeout(HEADERS_WITHIN).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             MessageDigest digest = newDigest();
             long size = 0;
-            try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(part)) {
+            try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(part);
+                    StallGuard guard = StallGuard.watch(in, STALL_AFTER)) {
                 if (response.statusCode() != 200) {
                     throw new IOException("download of installer medium " + medium.name() + " answered "
                             + response.statusCode());
                 }
                 byte[] buffer = new byte[1 << 20];
-                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    digest.update(buffer, 0, n);
-                    out.write(buffer, 0, n);
-                    size += n;
+                try {
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        guard.progress();
+                        digest.update(buffer, 0, n);
+                        out.write(buffer, 0, n);
+                        size += n;
+                    }
+                } catch (IOException e) {
+                    throw guard.tripped() ? new IOException("download of installer medium " + medium.name()
+                            + " stalled: no byte for " + STALL_AFTER + " after " + size + " bytes", e) : e;
                 }
             }
             String actual = HexFormat.of().formatHex(digest.digest());

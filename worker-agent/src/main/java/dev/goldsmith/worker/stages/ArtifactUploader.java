@@ -7,6 +7,7 @@ import dev.goldsmith.api.ArtifactView;
 import dev.goldsmith.api.PartUrl;
 import dev.goldsmith.api.UploadedPart;
 import dev.goldsmith.worker.protocol.ControlPlane;
+import dev.goldsmith.worker.protocol.Retry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -40,10 +41,13 @@ public final class ArtifactUploader {
 
     private final ControlPlane controlPlane;
     private final HttpClient http;
+    private final java.time.Duration patience;
 
-    public ArtifactUploader(ControlPlane controlPlane) {
+    /** {@code patience}: how long starting an upload is tried again while the control plane cannot answer. */
+    public ArtifactUploader(ControlPlane controlPlane, java.time.Duration patience) {
         this.controlPlane = controlPlane;
         this.http = controlPlane.http();
+        this.patience = patience;
     }
 
     /**
@@ -57,8 +61,9 @@ public final class ArtifactUploader {
     public Uploaded upload(UUID lease, String format, Path file) throws IOException, InterruptedException {
         long size = Files.size(file);
         long start = System.nanoTime();
-        ArtifactUpload upload = controlPlane.startUpload(lease,
-                new ArtifactUploadRequest(format, file.getFileName().toString(), size));
+        ArtifactUpload upload = Retry.untilAnswered("start of the " + format + " upload",
+                () -> controlPlane.startUpload(lease, new ArtifactUploadRequest(format, file.getFileName().toString(),
+                        size)), patience, () -> false);
         MessageDigest sha256 = newDigest();
         List<Future<UploadedPart>> parts = new ArrayList<>();
         Semaphore inFlight = new Semaphore(PARTS_IN_FLIGHT);

@@ -49,7 +49,7 @@ class PipelineBenchmarkTest {
             double copy = seconds(() -> Commands.run(List.of("cp", file.toString(), dir.resolve("copy.raw").toString()),
                     Duration.ofMinutes(10)).orThrow());
             Files.delete(dir.resolve("copy.raw"));
-            var uploaded = new ArtifactUploader(worker).upload(lease.leaseId(), "raw", file);
+            var uploaded = new ArtifactUploader(worker, Duration.ZERO).upload(lease.leaseId(), "raw", file);
             double transfer = uploaded.transfer().toMillis() / 1000.0;
             double verification = uploaded.verification().toMillis() / 1000.0;
 
