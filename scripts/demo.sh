@@ -42,6 +42,7 @@ builder_token=$(token platform builder)
 echo "== starting a worker agent (logs: $GOLDSMITH_DATA_DIR/logs/worker.log)"
 GOLDSMITH_URL="$url" GOLDSMITH_WORKER_TOKEN="$worker_token" GOLDSMITH_WORK_DIR="$GOLDSMITH_DATA_DIR/worker" \
 GOLDSMITH_WORKER_CACHE_DIR="$GOLDSMITH_DATA_DIR/worker-cache" GOLDSMITH_WORKER_NAME="demo-worker" \
+GOLDSMITH_RECIPES_DIR="$GOLDSMITH_ROOT/installers" \
     "$JAVA_HOME/bin/java" -jar "$worker_jar" >"$GOLDSMITH_DATA_DIR/logs/worker.log" 2>&1 &
 pids+=($!)
 
@@ -84,6 +85,11 @@ for format in vmdk vhd; do
     printf '   %-10s %s\n' "$format" "$(jq -r ".artifacts.$format.sha256" <<<"$entry")"
 done
 "$here/verify-provenance.sh" "$url" "$builder_token" "$name" "$work" | sed 's/^/   /'
+echo
+echo "== refreshing reference-tiny against the archive (the golden loop's first step, docs/golden-loop.md)"
+refresh=$(curl -fs -X POST "$url/api/v1/installers/reference-tiny/refresh?wait=PT2M" "${auth[@]}")
+echo "   refresh $(jq -r .id <<<"$refresh"): $(jq -r .status <<<"$refresh")" \
+    "(upgraded: $(jq -c '[.packages.upgraded[]? | "\(.name) \(.from) -> \(.to)"]' <<<"$refresh"))"
 echo
 echo "== done. Control plane: $url   admin token: $GOLDSMITH_ADMIN_TOKEN   builder token: $builder_token"
 echo "   Images are in the embedded S3 folder $GOLDSMITH_DATA_DIR/s3; the downloaded one in $work."

@@ -2,6 +2,9 @@
 # Builds the reference-debian-zfs installer medium.
 #
 #   build.sh OUTPUT_DIR
+#   build.sh --resolve OUTPUT_DIR   refresh the private package lists and write
+#                                   only OUTPUT_DIR/resolved.lock: the versions a
+#                                   build now would start from (step 1)
 #
 # Steps (each cached, see README.md):
 #   1. kernel and zfs versions: the apt candidates of packages.txt (or the
@@ -20,7 +23,10 @@
 #
 # Writes OUTPUT_DIR/reference-debian-zfs.img, .img.sha256 (sha256sum format),
 # darksite.lock, darksite.digest and darksite-<hex>.tar (the package set as one
-# file). The last line on stdout is the image's sha256; progress -> stderr.
+# file), and resolved.lock (the versions of step 1, what a refresh compares; a
+# build given one as GOLDSMITH_RESOLVED_LOCK uses exactly those versions plus
+# the zfs module package it builds). The last line on stdout is the image's
+# sha256; progress -> stderr.
 # Needs root, mmdebstrap, dpkg-dev, binutils, fdisk, dosfstools, mtools,
 # e2fsprogs, cpio.
 set -euo pipefail
@@ -38,7 +44,12 @@ log() { echo "build.sh: [$(($(date +%s) - T0))s] $*" >&2; }
 die() { echo "build.sh: error: $*" >&2; exit 1; }
 T0=$(date +%s)
 
-[ $# -eq 1 ] || { echo "usage: $0 OUTPUT_DIR" >&2; exit 2; }
+RESOLVE_ONLY=0
+if [ "${1:-}" = --resolve ]; then
+    RESOLVE_ONLY=1
+    shift
+fi
+[ $# -eq 1 ] || { echo "usage: $0 [--resolve] OUTPUT_DIR" >&2; exit 2; }
 OUT_DIR=$1
 [ "$(id -u)" = 0 ] || die "must run as root"
 for t in mmdebstrap apt-get dpkg-deb dpkg-scanpackages objcopy objdump sfdisk mkfs.vfat mmd mcopy mkfs.ext4 cpio flock sha256sum; do
@@ -54,14 +65,23 @@ flock 9
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1704067200}
 
 LISTS=("$HERE/packages.txt" "$HERE/medium.txt" "$HERE"/profiles/*.txt)
-LOCK=${REFERENCE_DEBIAN_ZFS_LOCK:-}
+LOCK=${REFERENCE_DEBIAN_ZFS_LOCK:-${GOLDSMITH_RESOLVED_LOCK:-}}
 [ -z "$LOCK" ] || LOCK=$(realpath "$LOCK")
 
 # ------------------------------------------------------------ 1. versions
 if [ -n "$LOCK" ]; then
     VERSIONS=$(grep -v '^#' "$LOCK")
 else
-    VERSIONS=$("$HERE/darksite.sh" --resolve-only "${LISTS[@]}") || die "cannot resolve the package lists"
+    VERSIONS=$(DARKSITE_REFRESH=$RESOLVE_ONLY "$HERE/darksite.sh" --resolve-only "${LISTS[@]}") \
+        || die "cannot resolve the package lists"
+fi
+write_resolved() {
+    { echo "# reference-debian-zfs resolved versions, written by build.sh"; echo "$VERSIONS"; } >"$OUT_DIR/resolved.lock"
+}
+if [ "$RESOLVE_ONLY" = 1 ]; then
+    write_resolved
+    log "resolved $(wc -l <<<"$VERSIONS") packages into $OUT_DIR/resolved.lock"
+    exit 0
 fi
 read -r KPKG KVERSION _ < <(awk '$1 ~ /^linux-image-[0-9].*-cloud-amd64$/ { print $1, $2; exit }' <<<"$VERSIONS")
 ABI=${KPKG#linux-image-}
@@ -80,7 +100,18 @@ log "zfs module package $(basename "$MODDEB")"
 
 # ------------------------------------------------------------ 3. darksite
 DARKSITE=$CACHE_ROOT/darksite
-DIGEST=$(DARKSITE_LOCK=$LOCK "$HERE/darksite.sh" "$DARKSITE" "${LISTS[@]}" "$CACHE_ROOT/local-packages.txt" \
+# A resolved lock (a refresh's, step 1's versions) pins the archive's packages but not the module package,
+# which is built here: it joins the lock darksite.sh gets, so the darksite is exactly that set plus the module.
+DARKSITE_PINS=$LOCK
+if [ -n "$LOCK" ] && ! grep -q "^$MODPKG " "$LOCK"; then
+    DARKSITE_PINS=$CACHE_ROOT/pins.lock
+    {
+        grep -v '^#' "$LOCK"
+        printf '%s %s %s %s %s\n' "$(dpkg-deb -f "$MODDEB" Package)" "$(dpkg-deb -f "$MODDEB" Version)" \
+            "$(dpkg-deb -f "$MODDEB" Architecture)" "$(sha256sum <"$MODDEB" | cut -d' ' -f1)" "$(stat -c %s "$MODDEB")"
+    } >"$DARKSITE_PINS"
+fi
+DIGEST=$(DARKSITE_LOCK=$DARKSITE_PINS "$HERE/darksite.sh" "$DARKSITE" "${LISTS[@]}" "$CACHE_ROOT/local-packages.txt" \
     --local "$LOCAL" | tail -1)
 [[ $DIGEST =~ ^sha256:[0-9a-f]{64}$ ]] || die "darksite.sh printed no digest"
 grep -q "^$MODPKG " "$DARKSITE/darksite.lock" || die "the darksite lacks $MODPKG"
@@ -117,6 +148,7 @@ publish() {
     cp "$CACHED/$IMG_NAME.sha256" "$OUT_DIR/$IMG_NAME.sha256"
     cp "$CACHED/darksite.lock" "$OUT_DIR/darksite.lock"
     echo "$DIGEST" >"$OUT_DIR/darksite.digest"
+    write_resolved
     tar=$CACHE_ROOT/darksite-${DIGEST#sha256:}.tar
     if [ -f "$tar" ] && [ ! -f "$OUT_DIR/$(basename "$tar")" ]; then
         rm -f "$OUT_DIR"/darksite-*.tar

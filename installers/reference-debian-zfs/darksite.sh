@@ -119,6 +119,12 @@ if [ -n "$LOCAL_DIR" ]; then
         cp "$LOCAL_DIR/Packages" "$APT_ROOT/local.Packages"
     fi
 fi
+# DARKSITE_REFRESH=1 (a refresh): the archive as it is now, not as the lists last fetched said.
+if [ "${DARKSITE_REFRESH:-0}" = 1 ]; then
+    APT_UPDATED=1
+    log "apt-get update (private lists in $APT_ROOT; a refresh)"
+    apt-get update -qq >&2 || die "cannot reach the package archive (apt-get update failed); nothing was resolved"
+fi
 ls "$APT_ROOT"/lists/deb.debian.org_*_Packages* >/dev/null 2>&1 || apt_update
 
 # ------------------------------------------------------------ resolution

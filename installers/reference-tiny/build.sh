@@ -2,12 +2,16 @@
 # Builds the reference-tiny installer medium from Debian packages.
 #
 #   build.sh OUTPUT_DIR
+#   build.sh --resolve OUTPUT_DIR   refresh the package lists (apt-get update)
+#                                   and write only OUTPUT_DIR/resolved.lock:
+#                                   the package set a build now would use
 #
 # Writes OUTPUT_DIR/reference-tiny.img (raw GPT disk image: one EFI system
 # partition holding \EFI\BOOT\BOOTX64.EFI, a unified kernel image whose
 # initramfs is the installer and carries the system it installs),
 # OUTPUT_DIR/reference-tiny.img.sha256 and OUTPUT_DIR/packages.lock (exact
-# versions and sha256 of the .debs used). The last line on stdout is the
+# versions and sha256 of the .debs used; OUTPUT_DIR/resolved.lock is the same:
+# what a refresh compares). The last line on stdout is the
 # sha256 of the image; progress goes to stderr.
 #
 # Packages (packages.txt) are downloaded with apt-get into
@@ -32,7 +36,12 @@ EFI_SYSTEM_GUID=C12A7328-F81F-11D2-BA4B-00A0C93EC93B
 log() { echo "build.sh: $*" >&2; }
 die() { echo "build.sh: error: $*" >&2; exit 1; }
 
-[ $# -eq 1 ] || { echo "usage: $0 OUTPUT_DIR" >&2; exit 2; }
+RESOLVE_ONLY=0
+if [ "${1:-}" = --resolve ]; then
+    RESOLVE_ONLY=1
+    shift
+fi
+[ $# -eq 1 ] || { echo "usage: $0 [--resolve] OUTPUT_DIR" >&2; exit 2; }
 OUT_DIR=$1
 [ "$(id -u)" = 0 ] || die "must run as root"
 for t in apt-get apt-cache dpkg-deb objcopy objdump readelf sfdisk mkfs.vfat mmd mcopy cpio sha256sum flock; do
@@ -169,7 +178,9 @@ fetch_packages() {
 }
 
 # REFERENCE_TINY_LOCK=path/to/packages.lock rebuilds exactly that package set
-# (from the cache, or downloaded by exact version while the archive has it).
+# (from the cache, or downloaded by exact version while the archive has it);
+# a farm refresh passes the set it just resolved as GOLDSMITH_RESOLVED_LOCK.
+REFERENCE_TINY_LOCK=${REFERENCE_TINY_LOCK:-${GOLDSMITH_RESOLVED_LOCK:-}}
 read_lock() {
     RESOLVED=()
     local n v a h
@@ -180,6 +191,22 @@ read_lock() {
     done <"$REFERENCE_TINY_LOCK"
     [ ${#RESOLVED[@]} -gt 0 ] || die "$REFERENCE_TINY_LOCK lists no packages"
 }
+
+if [ "$RESOLVE_ONLY" = 1 ]; then
+    # A refresh: what the archive offers now, not what the lists said when they were last fetched.
+    log "refreshing apt package lists (apt-get update)"
+    apt-get "${APT_OPTS[@]}" update -qq >&2 \
+        || die "cannot reach the package archive (apt-get update failed); nothing was resolved"
+    APT_UPDATED=1
+    resolve_packages || die "cannot resolve the packages in packages.txt"
+    {
+        echo "# reference-tiny package lock, written by build.sh"
+        echo "# name version architecture sha256"
+        printf '%s\n' "${RESOLVED[@]}" | sort
+    } >"$OUT_DIR/resolved.lock"
+    log "resolved ${#RESOLVED[@]} packages into $OUT_DIR/resolved.lock"
+    exit 0
+fi
 
 if [ -n "${REFERENCE_TINY_LOCK:-}" ]; then
     log "using the package set of $REFERENCE_TINY_LOCK"
@@ -237,6 +264,7 @@ publish() { # copy the cached build to OUT_DIR unless it is already there
         echo "$KEY" >"$OUT_DIR/.build-key"
     fi
     cp "$CACHED/packages.lock" "$OUT_DIR/packages.lock"
+    cp "$CACHED/packages.lock" "$OUT_DIR/resolved.lock"
     cp "$CACHED/$IMG_NAME.sha256" "$OUT_DIR/$IMG_NAME.sha256"
     log "done in $(($(date +%s) - T0)) s: $OUT_DIR/$IMG_NAME"
     echo "$sha"

@@ -35,6 +35,7 @@ public record GoldsmithProperties(
         @DefaultValue Artifacts artifacts,
         @DefaultValue Provenance provenance,
         @DefaultValue Registry registry,
+        @DefaultValue Refresh refresh,
         List<String> trustedProxies) {
 
     /** Settings that cannot work together are refused at start, all of them named at once. */
@@ -43,6 +44,7 @@ public record GoldsmithProperties(
         List<String> problems = SettingsRules.violations(leaseTtl, maxAttempts, queue, workers, builds, limits,
                 artifacts, trustedProxies);
         problems.addAll(SettingsRules.violations(db, s3));
+        problems.addAll(SettingsRules.violations(refresh));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("Goldsmith cannot run with these settings:\n  - "
                     + String.join("\n  - ", problems));
@@ -189,8 +191,28 @@ public record GoldsmithProperties(
      * {@code source}) fetch an image file through a URL that carries an HMAC of the file's name.
      * {@code linkKeyFile} holds the HMAC key (32 random bytes, base64) when set, else
      * {@code <dataDir>/keys/download-links.key}, generated at first start. Replicas must share it; replacing it
-     * invalidates every link handed out before.
+     * invalidates every link handed out before. {@code policyKeyFile} holds the AES key (32 random bytes, base64)
+     * that seals the secret answers channel policies keep, else {@code <dataDir>/keys/policy-secrets.key},
+     * generated at first start; replicas must share it, and replacing it loses every policy's secrets.
      */
-    public record Registry(Path linkKeyFile) {
+    public record Registry(Path linkKeyFile, Path policyKeyFile) {
+    }
+
+    /**
+     * The golden loop's media refreshes. {@code schedule} is a Spring cron expression (six fields, e.g.
+     * {@code 0 0 4 * * *}) at which every reference medium is refreshed; blank (the default) is off.
+     * {@code pollInterval} is how often each replica looks for refreshes whose medium job ended;
+     * {@code registrationLease}, how long a replica may take to register a new medium before another may take
+     * over; {@code defaultWait} and {@code maxWait} bound how long {@code POST .../refresh} waits for the outcome;
+     * {@code scheduleCheckInterval}, how often schedules (this one, and channel policies') are looked at, and
+     * refreshes no policy acted on yet are reconciled.
+     */
+    public record Refresh(
+            String schedule,
+            @DefaultValue("1s") Duration pollInterval,
+            @DefaultValue("10s") Duration scheduleCheckInterval,
+            @DefaultValue("15m") Duration registrationLease,
+            @DefaultValue("20s") Duration defaultWait,
+            @DefaultValue("2m") Duration maxWait) {
     }
 }

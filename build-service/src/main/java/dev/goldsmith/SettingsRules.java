@@ -134,6 +134,34 @@ final class SettingsRules {
         return problems;
     }
 
+    /** The golden loop's refreshes: a schedule that parses, positive intervals, a wait that fits the longest. */
+    static List<String> violations(GoldsmithProperties.Refresh refresh) {
+        List<String> problems = new ArrayList<>();
+        if (refresh.schedule() != null && !refresh.schedule().isBlank()) {
+            try {
+                org.springframework.scheduling.support.CronExpression.parse(refresh.schedule());
+            } catch (IllegalArgumentException e) {
+                problems.add("goldsmith.refresh.schedule (" + refresh.schedule() + ") must be a cron expression of six "
+                        + "fields (second minute hour day-of-month month day-of-week), such as 0 0 4 * * *: "
+                        + e.getMessage());
+            }
+        }
+        for (Duration interval : List.of(refresh.pollInterval(), refresh.scheduleCheckInterval(),
+                refresh.registrationLease(), refresh.maxWait())) {
+            if (!positive(interval)) {
+                problems.add("goldsmith.refresh.poll-interval, schedule-check-interval, registration-lease and "
+                        + "max-wait must be positive");
+                return problems;
+            }
+        }
+        if (refresh.defaultWait() == null || refresh.defaultWait().isNegative()
+                || refresh.defaultWait().compareTo(refresh.maxWait()) > 0) {
+            problems.add("goldsmith.refresh.default-wait (" + refresh.defaultWait() + ") must be between 0 and "
+                    + "goldsmith.refresh.max-wait (" + refresh.maxWait() + ")");
+        }
+        return problems;
+    }
+
     private static boolean positive(Duration duration) {
         return duration != null && duration.isPositive();
     }

@@ -60,8 +60,9 @@ public class ArtifactUploads {
         LeaseContext lease = leases.require(leaseId, worker);
         BuildTarget target = records.target(lease.buildId());
         List<FieldViolation> errors = new ArrayList<>();
-        if (request.format() == null || !target.formats().contains(request.format())) {
-            errors.add(new FieldViolation("format", "must be a format this build requested: " + target.formats()));
+        if (request.format() == null || !storable(target, request.format())) {
+            errors.add(new FieldViolation("format", "must be a format this build requested: " + target.formats()
+                    + ", or a byproduct: " + StoredArtifacts.BYPRODUCTS));
         } else if (!ObjectKeys.fileName(target.imageName(), request.format()).equals(request.fileName())) {
             errors.add(new FieldViolation("fileName",
                     "must be " + ObjectKeys.fileName(target.imageName(), request.format())));
@@ -85,11 +86,16 @@ public class ArtifactUploads {
         return started;
     }
 
+    private static boolean storable(BuildTarget target, String format) {
+        return target.formats().contains(format) || StoredArtifacts.BYPRODUCTS.contains(format);
+    }
+
     public ArtifactView complete(UUID leaseId, UUID worker, String format, ArtifactUploadComplete report) {
         LeaseContext lease = leases.require(leaseId, worker);
         BuildTarget target = records.target(lease.buildId());
-        if (!target.formats().contains(format)) {
-            throw ApiException.invalid("format", "must be a format this build requested: " + target.formats());
+        if (!storable(target, format)) {
+            throw ApiException.invalid("format", "must be a format this build requested: " + target.formats()
+                    + ", or a byproduct: " + StoredArtifacts.BYPRODUCTS);
         }
         VerifiedUploads.validate(report);
         String fileName = ObjectKeys.fileName(target.imageName(), format);

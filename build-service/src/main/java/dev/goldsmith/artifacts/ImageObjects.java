@@ -47,6 +47,22 @@ public class ImageObjects {
         return downloadUrl(ObjectKeys.sbom(imageName));
     }
 
+    /** The version's SBOM as stored ({@code images/<name>/<name>.spdx.json}), at most {@code maxBytes}. */
+    public byte[] readSbom(String imageName, int maxBytes) {
+        return available(() -> {
+            try (java.io.InputStream in = store.open(ObjectKeys.sbom(imageName))) {
+                byte[] bytes = in.readNBytes(maxBytes + 1);
+                if (bytes.length > maxBytes) {
+                    throw new IllegalStateException("the SBOM of " + imageName + " has more than " + maxBytes
+                            + " bytes");
+                }
+                return bytes;
+            } catch (java.io.IOException e) {
+                throw new ObjectStoreException(null, "read the SBOM of " + imageName + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
     private static <T> T available(Supplier<T> call) {
         try {
             return call.get();

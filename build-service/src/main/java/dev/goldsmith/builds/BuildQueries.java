@@ -48,6 +48,23 @@ public class BuildQueries {
         return views.of(visible(caller, id));
     }
 
+    /**
+     * The fingerprint inputs that differ from build {@code from} to build {@code to} (secret answers by key only):
+     * what a diff of their images says of inputs. The caller was allowed to see both images.
+     */
+    public List<dev.goldsmith.api.InputChange> inputChanges(UUID from, UUID to) {
+        return BuildInputs.of(builds.findById(to).orElseThrow())
+                .changesSince(BuildInputs.of(builds.findById(from).orElseThrow()));
+    }
+
+    /** A build as a channel policy's last rebuild, whoever asks (the channel was checked already). */
+    public java.util.Optional<RebuildSummary> rebuild(UUID id) {
+        return builds.findById(id).map(b -> new RebuildSummary(b.getId(), b.getStatus(), b.getImageName(),
+                b.getRebuildOf(), b.getRebuildOf() == null ? null
+                        : builds.findById(b.getRebuildOf()).map(BuildEntity::getImageName).orElse(null),
+                b.getFailureCode(), b.getFailureReason(), b.getFinishedAt()));
+    }
+
     /** Fails with 404 unless the caller may see the build. */
     public void requireVisible(Caller caller, UUID id) {
         visible(caller, id);

@@ -2,6 +2,7 @@ package dev.goldsmith.builds;
 
 import dev.goldsmith.api.BuildSpec;
 import dev.goldsmith.api.InstallerMedium;
+import dev.goldsmith.api.MediumJob;
 import dev.goldsmith.api.Source;
 import dev.goldsmith.builds.persistence.BuildRecords;
 import dev.goldsmith.builds.persistence.BuildRecords.LeasedInputs;
@@ -41,6 +42,12 @@ public class BuildSpecs {
         Map<List<String>, InstallerMedium> media = new HashMap<>();
         return claims.stream().map(claim -> {
             LeasedInputs b = Objects.requireNonNull(inputs.get(claim.buildId()), "claimed build is gone");
+            if (BuildSpec.MEDIUM.equals(b.kind())) {
+                return new BuildSpec(b.id(), claim.attempt(), b.distro(), b.profile(), b.installer(), null,
+                        b.answers(), b.secretKeys(), b.formats(), new Source(b.sourceRepository(),
+                                b.sourceCommit()), b.tests(), b.imageName(), b.timeout(), BuildSpec.MEDIUM,
+                        new MediumJob(b.mediumRecipe(), b.mediumCurrentLock()));
+            }
             InstallerMedium medium = media.computeIfAbsent(
                     Arrays.asList(b.installer(), b.installerName(), b.installerSha256(), b.darksite()),
                     key -> medium(b));

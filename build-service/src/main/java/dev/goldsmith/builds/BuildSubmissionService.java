@@ -3,6 +3,7 @@ package dev.goldsmith.builds;
 import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.api.BuildRequest;
 import dev.goldsmith.api.ChannelView;
+import dev.goldsmith.api.Source;
 import dev.goldsmith.builds.persistence.BuildEntity;
 import dev.goldsmith.builds.persistence.BuildRepository;
 import dev.goldsmith.installers.Installer;
@@ -18,7 +19,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -74,15 +77,78 @@ public class BuildSubmissionService {
         String requestHash = fingerprints.ofRequest(valid);
         Outcome outcome;
         try {
-            outcome = transactions.execute(status -> submitValidated(caller, valid, idempotencyKey, requestHash));
+            outcome = transactions.execute(status -> submitValidated(caller.team(), caller.actor(), valid,
+                    idempotencyKey, requestHash, null));
         } catch (DataIntegrityViolationException raced) {
             // Another replica stored the same Idempotency-Key first: answer with its build.
             if (idempotencyKey == null) {
                 throw raced;
             }
-            outcome = transactions.execute(status -> replay(caller, idempotencyKey, requestHash)
+            outcome = transactions.execute(status -> replay(caller.team(), idempotencyKey, requestHash)
                     .orElseThrow(() -> raced));
         }
+        return answer(outcome);
+    }
+
+    /**
+     * Submits a rebuild of an earlier build the way its channel's policy asks: the same request, now resolving
+     * its installer's name to the medium registered under it, with the policy's secrets and channel. Cached like
+     * any build. A refresh rebuilds a build once: a second submission for the same refresh (another replica)
+     * answers with the first.
+     */
+    public Submission rebuild(Rebuild rebuild) {
+        BuildEntity original = builds.findById(rebuild.original())
+                .orElseThrow(() -> new IllegalArgumentException("no build " + rebuild.original()));
+        ValidatedRequest valid = validator.validate(requestOf(original, rebuild));
+        Map<String, String> digests = fingerprints.secretDigests(valid);
+        String darksite = installers.resolve("sha256:" + valid.installerSha256()).map(Installer::darksite)
+                .orElse(null);
+        List<String> changed = BuildInputs.of(valid, darksite, digests).changesSince(BuildInputs.of(original))
+                .stream().map(dev.goldsmith.api.InputChange::field).toList();
+        RebuildMark mark = new RebuildMark(original.getId(), rebuild.trigger(), rebuild.refresh(), rebuild.policy(),
+                changed);
+        Outcome outcome;
+        try {
+            outcome = transactions.execute(status -> submitValidated(rebuild.team(), rebuild.actor(), valid,
+                    null, fingerprints.ofRequest(valid), mark));
+        } catch (DataIntegrityViolationException raced) {
+            outcome = builds.findRebuild(original.getId(), rebuild.refresh()).map(b -> Outcome.of(b.getId(), false))
+                    .orElseThrow(() -> raced);
+        }
+        return answer(outcome);
+    }
+
+    /**
+     * A rebuild to submit: of {@code original}, for {@code team} (the channel's, whose image may have been shared
+     * by another), by {@code actor} (the policy), for {@code trigger} ({@code refresh}, {@code schedule},
+     * {@code manual}), promoting to {@code channel} on success (or null), with the {@code secrets} the policy holds.
+     */
+    public record Rebuild(UUID original, String team, String actor, String trigger, UUID refresh, String policy,
+            String channel, Map<String, String> secrets) {
+
+        @Override
+        public String toString() {
+            return "Rebuild[original=" + original + ", team=" + team + ", trigger=" + trigger + ", policy=" + policy + ", secrets=<"
+                    + secrets.size() + " hidden>]";
+        }
+    }
+
+    private record RebuildMark(UUID original, String trigger, UUID refresh, String policy, List<String> changed) {
+    }
+
+    private static BuildRequest requestOf(BuildEntity original, Rebuild rebuild) {
+        Map<String, String> answers = new TreeMap<>(original.getAnswers());
+        answers.putAll(rebuild.secrets());
+        String installer = original.getInstallerName() != null ? original.getInstallerName()
+                : original.getInstaller();
+        return new BuildRequest(original.getDistro(), original.getProfile(), installer, answers,
+                original.getFormats(), new Source(original.getSourceRepository(), original.getSourceCommit()),
+                original.getTests(), rebuild.channel(), original.getPriority(), original.getLabels(),
+                java.time.Duration.ofSeconds(original.getTimeoutSeconds()).toString(), original.getAccel(),
+                original.getArch(), original.getWorkerLabels(), false);
+    }
+
+    private Submission answer(Outcome outcome) {
         // The view is read after commit, so the NOTIFY has already woken the claimers.
         BuildEntity build = builds.findById(outcome.buildId()).orElseThrow();
         if (outcome.cached()) {
@@ -99,10 +165,10 @@ public class BuildSubmissionService {
         }
     }
 
-    private Outcome submitValidated(Caller caller, ValidatedRequest valid, String idempotencyKey,
-            String requestHash) {
+    private Outcome submitValidated(String team, String actor, ValidatedRequest valid, String idempotencyKey,
+            String requestHash, RebuildMark rebuild) {
         if (idempotencyKey != null) {
-            Optional<Outcome> earlier = replay(caller, idempotencyKey, requestHash);
+            Optional<Outcome> earlier = replay(team, idempotencyKey, requestHash);
             if (earlier.isPresent()) {
                 return earlier.get();
             }
@@ -110,12 +176,12 @@ public class BuildSubmissionService {
         String fingerprint = fingerprints.of(valid);
         if (!valid.force()) {
             // A revoked image is no answer: the same inputs are built again.
-            Optional<BuildEntity> hit = builds.findReusable(caller.team(), fingerprint);
+            Optional<BuildEntity> hit = builds.findReusable(team, fingerprint);
             if (hit.isPresent()) {
                 BuildEntity earlier = hit.get();
                 // A hit still does what the request asked: its channel moves to the image it is answered with.
-                ChannelView promoted = valid.channel() == null ? null : promotions.promote(caller, valid.channel(),
-                        new CacheHitPromotions.CachedImage(earlier.getId(), earlier.getImageName(),
+                ChannelView promoted = valid.channel() == null ? null : promotions.promote(team, actor,
+                        valid.channel(), new CacheHitPromotions.CachedImage(earlier.getId(), earlier.getImageName(),
                                 earlier.getDistro(), earlier.getProfile()));
                 return new Outcome(earlier.getId(), true, false, promoted);
             }
@@ -123,15 +189,23 @@ public class BuildSubmissionService {
         Installer installer = installers.holdForBuild(valid.installerName(), valid.installerSha256())
                 .orElseThrow(() -> ApiException.conflict("Installer '" + valid.installerName() + "' changed or was "
                         + "deleted while the build was submitted; submit again."));
-        limits.admit(caller.team());
+        if (rebuild == null) {
+            // A policy's rebuilds are bounded by the team's channels; only what people submit is limited.
+            limits.admit(team);
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String imageName = reserveImageName(valid, LocalDate.ofInstant(now, ZoneOffset.UTC));
-        BuildEntity build = new BuildEntity(UUID.randomUUID(), caller.team(), valid.distro(), valid.profile(),
+        BuildEntity build = new BuildEntity(UUID.randomUUID(), team, valid.distro(), valid.profile(),
                 valid.installer(), valid.installerName(), valid.installerSha256(), installer.darksite(),
                 valid.answers(), List.copyOf(valid.secrets().keySet()), valid.formats(),
                 valid.sourceRepository(), valid.sourceCommit(), valid.tests(), valid.channel(), valid.priority(),
                 valid.labels(), valid.timeout().toSeconds(), valid.accel(), valid.arch(), valid.workerLabels(),
-                fingerprint, imageName, idempotencyKey, requestHash, properties.maxAttempts(), now);
+                fingerprint, imageName, idempotencyKey, requestHash, properties.maxAttempts(), now)
+                .withSecretDigests(fingerprints.secretDigests(valid));
+        if (rebuild != null) {
+            build.asRebuild(rebuild.original(), rebuild.trigger(), rebuild.refresh(), rebuild.policy(),
+                    rebuild.changed());
+        }
         builds.saveAndFlush(build);
         valid.secrets().forEach((key, value) -> jdbc
                 .sql("insert into build_secrets (build_id, key, value) values (?, ?, ?)")
@@ -141,8 +215,8 @@ public class BuildSubmissionService {
         return Outcome.of(build.getId(), true);
     }
 
-    private Optional<Outcome> replay(Caller caller, String idempotencyKey, String requestHash) {
-        return builds.findByTeamAndIdempotencyKey(caller.team(), idempotencyKey).map(earlier -> {
+    private Optional<Outcome> replay(String team, String idempotencyKey, String requestHash) {
+        return builds.findByTeamAndIdempotencyKey(team, idempotencyKey).map(earlier -> {
             if (!requestHash.equals(earlier.getRequestHash())) {
                 throw ApiException.conflict("Idempotency-Key '" + idempotencyKey
                         + "' was used for a different request (build " + earlier.getId() + ").");

@@ -4,6 +4,7 @@ import dev.goldsmith.api.BuildView;
 import dev.goldsmith.api.ChannelView;
 import dev.goldsmith.api.Failure;
 import dev.goldsmith.api.Source;
+import dev.goldsmith.api.Trigger;
 import dev.goldsmith.builds.persistence.BuildEntity;
 import dev.goldsmith.builds.persistence.BuildRecords;
 import dev.goldsmith.queue.SchedulingExplainer;
@@ -54,6 +55,8 @@ public class BuildViews {
                 detailed ? records.workerName(b.getWorkerId()).orElse(null) : null, reason, b.isCancelRequested(),
                 failure, detailed ? records.stages(b.getId()) : List.of(),
                 detailed ? records.artifacts(b.getId()) : List.of(), b.getCreatedAt(), b.getStartedAt(),
-                b.getFinishedAt());
+                b.getFinishedAt(), b.getKind(), b.getTriggerKind() == null ? null
+                        : new Trigger(b.getTriggerKind(), b.getTriggerRefresh(), b.getTriggerPolicy()),
+                b.getRebuildOf(), b.getChangedInputs());
     }
 }

@@ -1,7 +1,6 @@
 package dev.goldsmith.builds;
 
 import dev.goldsmith.api.ChannelView;
-import dev.goldsmith.security.Caller;
 
 /**
  * What a submission answered from the cache does with its {@code channel}: the registry points the channel at
@@ -10,8 +9,8 @@ import dev.goldsmith.security.Caller;
  */
 public interface CacheHitPromotions {
 
-    /** Points the caller team's {@code channel} for the image's distro and profile at it; answers the channel. */
-    ChannelView promote(Caller caller, String channel, CachedImage image);
+    /** Points {@code team}'s {@code channel} for the image's distro and profile at it, as {@code actor}. */
+    ChannelView promote(String team, String actor, String channel, CachedImage image);
 
     /** The image of the succeeded build a cache hit answered with. */
     record CachedImage(java.util.UUID buildId, String imageName, String distro, String profile) {

@@ -4,9 +4,7 @@ import dev.goldsmith.GoldsmithProperties;
 import dev.goldsmith.digests.Sha256;
 import dev.goldsmith.keys.SecretFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,8 +34,8 @@ public class Fingerprints {
 
     @Autowired
     Fingerprints(GoldsmithProperties properties) {
-        this(Base64.getDecoder().decode(SecretFiles.readOrCreate(keyFile(properties),
-                () -> SecretFiles.randomBase64(32) + "\n")));
+        this(SecretFiles.key(properties.builds().fingerprintKeyFile(), properties.dataDir(), GENERATED_KEY,
+                "The fingerprint key"));
     }
 
     Fingerprints(byte[] key) {
@@ -47,11 +45,6 @@ public class Fingerprints {
         this.key = new SecretKeySpec(key, HMAC);
     }
 
-    private static Path keyFile(GoldsmithProperties properties) {
-        Path configured = properties.builds().fingerprintKeyFile();
-        return configured != null ? configured : properties.dataDir().resolve(GENERATED_KEY);
-    }
-
     public String of(ValidatedRequest request) {
         Map<String, Object> inputs = new TreeMap<>();
         inputs.put("version", 3);
@@ -59,9 +52,7 @@ public class Fingerprints {
         inputs.put("profile", request.profile());
         inputs.put("installer", "sha256:" + request.installerSha256());
         inputs.put("answers", new TreeMap<>(request.answers()));
-        Map<String, String> secrets = new TreeMap<>();
-        request.secrets().forEach((name, value) -> secrets.put(name, secretDigest(name, value)));
-        inputs.put("secrets", secrets);
+        inputs.put("secrets", secretDigests(request));
         inputs.put("formats", request.formats());
         inputs.put("source", new TreeMap<>(Map.of("repository", request.sourceRepository(),
                 "commit", request.sourceCommit())));
@@ -86,6 +77,16 @@ public class Fingerprints {
         all.put("workerLabels", request.workerLabels());
         all.put("force", request.force());
         return Sha256.of(CANONICAL.writeValueAsString(all));
+    }
+
+    /**
+     * Each secret answer's HMAC under the farm's key, by name: stored with the build, so a diff can tell a
+     * changed password from an unchanged one without the farm ever keeping either.
+     */
+    public Map<String, String> secretDigests(ValidatedRequest request) {
+        Map<String, String> digests = new TreeMap<>();
+        request.secrets().forEach((name, value) -> digests.put(name, secretDigest(name, value)));
+        return digests;
     }
 
     private String secretDigest(String name, String value) {

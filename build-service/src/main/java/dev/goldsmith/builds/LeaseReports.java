@@ -43,7 +43,12 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class LeaseReports {
 
-    public static final List<String> STAGES = List.of("INSTALL", "TEST", "SEAL", "EXPORT", "STORE");
+    /** An image build's stages, then a medium job's own (it resolves, builds and stores the medium). */
+    public static final List<String> STAGES = List.of("INSTALL", "TEST", "SEAL", "EXPORT", "STORE", "RESOLVE",
+            "BUILD");
+    private static final List<String> MEDIUM_RESULTS = List.of("UNCHANGED", "BUILT");
+    /** A medium's package lock: a darksite of 20,000 packages is about 2 MiB. */
+    private static final int MAX_MEDIUM_LOCK = 3 << 20;
     private static final List<String> STAGE_STATUSES = List.of("RUNNING", "SUCCEEDED", "FAILED", "SKIPPED");
     private static final Pattern CODE = Pattern.compile("[A-Z][A-Z_]{0,31}");
     private static final int MAX_CHECKS = 200;
@@ -125,6 +130,9 @@ public class LeaseReports {
         LeaseContext lease = leases.require(leaseId, worker);
         if ("SUCCEEDED".equals(request.outcome())) {
             saveChecks(lease, checkedChecks(request.checks(), scrubber(lease)));
+            if (records.isMediumJob(lease.buildId())) {
+                return counted(succeedMedium(lease, request));
+            }
             return counted(succeed(lease, request.artifacts(), request.packages()));
         }
         Ending ending = ending(lease, request);
@@ -242,12 +250,50 @@ public class LeaseReports {
     }
 
     /**
+     * A medium job succeeds with how it ended: {@code UNCHANGED} (nothing built, nothing stored), or
+     * {@code BUILT}, then only with every output it was to store verified, as an image build. It records no image
+     * version: the refresh that asked for it registers the medium.
+     */
+    private String succeedMedium(LeaseContext lease, CompleteRequest request) {
+        var medium = request.medium();
+        if (medium == null || medium.result() == null || !MEDIUM_RESULTS.contains(medium.result())) {
+            throw ApiException.invalid("medium.result", "must be UNCHANGED or BUILT for a medium job");
+        }
+        if (medium.lock() == null || medium.lock().isBlank() || medium.lock().length() > MAX_MEDIUM_LOCK) {
+            throw ApiException.invalid("medium.lock", "must be the package lock the job resolved, at most "
+                    + MAX_MEDIUM_LOCK + " characters");
+        }
+        if (medium.result().equals("BUILT")) {
+            List<FieldViolation> errors = missingArtifacts(lease, request.artifacts());
+            if (!errors.isEmpty()) {
+                throw ApiException.invalid(errors);
+            }
+        }
+        // Before the build ends: whoever sees it SUCCEEDED (the refresh it is for) finds how it ended.
+        records.saveMediumResult(lease.buildId(), medium.result(), WorkerText.clean(medium.lock()));
+        String status = endAll(List.of(new Ending(lease, "SUCCEEDED", null, null, null, null, List.of()))).getFirst();
+        succeeded.archiveOnly(lease.buildId());
+        return status;
+    }
+
+    /**
      * A build succeeds only with an artifact the control plane verified in the store, in this attempt, for every
      * requested format. Artifacts the worker lists are only checked against those.
      */
     private String succeed(LeaseContext lease, List<ArtifactView> artifacts, List<InstalledPackage> packages) {
-        List<String> formats = jdbc.sql("select jsonb_array_elements_text(formats) from builds where id = ?")
-                .param(lease.buildId()).query(String.class).list();
+        List<FieldViolation> errors = missingArtifacts(lease, artifacts);
+        errors.addAll(PackageRules.violations(packages));
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        String status = endAll(List.of(new Ending(lease, "SUCCEEDED", null, null, null, null, List.of()))).getFirst();
+        succeeded.announce(lease.buildId(), lease.attempt(), packages);
+        return status;
+    }
+
+    /** What stops a success: a requested format not verified in this attempt, or a listed artifact unlike it. */
+    private List<FieldViolation> missingArtifacts(LeaseContext lease, List<ArtifactView> artifacts) {
+        List<String> formats = records.formats(lease.buildId());
         Map<String, ArtifactView> stored = new HashMap<>();
         storedArtifacts.verified(lease.buildId(), lease.attempt()).forEach(a -> stored.put(a.format(), a));
         List<FieldViolation> errors = new ArrayList<>();
@@ -261,21 +307,16 @@ public class LeaseReports {
             ArtifactView a = given.get(i);
             String field = "artifacts[" + i + "]";
             ArtifactView verified = a == null ? null : stored.get(a.format());
-            if (a == null || !formats.contains(a.format())) {
-                errors.add(new FieldViolation(field + ".format", "must be a requested format"));
+            if (a == null || !formats.contains(a.format()) && !StoredArtifacts.BYPRODUCTS.contains(a.format())) {
+                errors.add(new FieldViolation(field + ".format", "must be a requested format or a byproduct "
+                        + StoredArtifacts.BYPRODUCTS));
             } else if (verified != null && !verified.sha256().equals(a.sha256())) {
                 errors.add(new FieldViolation(field + ".sha256", "does not match the stored artifact's"));
             } else if (verified != null && a.size() != 0 && a.size() != verified.size()) {
                 errors.add(new FieldViolation(field + ".size", "does not match the stored artifact's"));
             }
         }
-        errors.addAll(PackageRules.violations(packages));
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
-        }
-        String status = endAll(List.of(new Ending(lease, "SUCCEEDED", null, null, null, null, List.of()))).getFirst();
-        succeeded.announce(lease.buildId(), lease.attempt(), packages);
-        return status;
+        return errors;
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.goldsmith.builds;
 
 import dev.goldsmith.GoldsmithProperties;
+import dev.goldsmith.api.ArtifactView;
 import dev.goldsmith.api.InstalledPackage;
+import dev.goldsmith.artifacts.StoredArtifacts;
 import dev.goldsmith.api.Source;
 import dev.goldsmith.artifacts.BuildRecordObjects;
 import dev.goldsmith.builds.persistence.BuildEntity;
@@ -29,9 +31,12 @@ class SucceededBuilds {
     private final Darksites darksites;
     private final String farmId;
     private final ApplicationEventPublisher events;
+    private final StoredArtifacts storedArtifacts;
 
     SucceededBuilds(BuildRepository builds, BuildRecords records, BuildArchive archive, BuildRecordObjects objects,
-            Darksites darksites, GoldsmithProperties properties, ApplicationEventPublisher events) {
+            Darksites darksites, GoldsmithProperties properties, ApplicationEventPublisher events,
+            StoredArtifacts storedArtifacts) {
+        this.storedArtifacts = storedArtifacts;
         this.builds = builds;
         this.records = records;
         this.archive = archive;
@@ -55,7 +60,14 @@ class SucceededBuilds {
                 b.isCancelRequested() ? null : b.getChannel(), attempt,
                 records.workerName(b.getWorkerId()).orElse(null), b.getStartedAt(), b.getFinishedAt(),
                 records.checks(buildId, attempt), archived.logSha256(), archived.testReportSha256(),
-                sbom.sha256()));
+                sbom.sha256(), storedArtifacts.verified(buildId, attempt).stream()
+                        .filter(a -> a.format().equals("manifest")).map(ArtifactView::sha256).findFirst().orElse(null),
+                b.getTriggerPolicy()));
+    }
+
+    /** A medium job's success: its log and report are archived; it makes no image version. */
+    void archiveOnly(UUID buildId) {
+        archive.archive(buildId, builds.findById(buildId).orElseThrow().getTests());
     }
 
     /** How many packages the darksite's lock pins (a recorded darksite is never deleted). */

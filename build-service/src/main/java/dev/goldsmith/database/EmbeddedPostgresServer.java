@@ -92,9 +92,12 @@ final class EmbeddedPostgresServer {
      */
     private void requirePasswords(Path dir) throws IOException, SQLException {
         Path hba = dir.resolve("pg_hba.conf");
-        if (Files.readAllLines(hba).equals(HBA)) {
+        List<String> lines = Files.readAllLines(hba);
+        if (lines.equals(HBA)) {
             return;
         }
+        boolean trusted = lines.stream().map(String::strip)
+                .anyMatch(line -> !line.startsWith("#") && line.matches(".*\\btrust\\b.*"));
         try (Connection connection = connect()) {
             connection.unwrap(PGConnection.class).alterUserPassword(USER, password.toCharArray(), "scram-sha-256");
             Path written = Files.createTempFile(dir, ".pg_hba", ".tmp",
@@ -105,8 +108,12 @@ final class EmbeddedPostgresServer {
                 statement.execute("select pg_reload_conf()");
             }
         }
-        log.warn("Embedded PostgreSQL in {} trusted local connections (made by an older version); it now needs "
-                + "the password in {}", dir, PASSWORD_FILE);
+        if (trusted) {
+            log.warn("Embedded PostgreSQL in {} trusted local connections (made by an older version); it now needs "
+                    + "the password in {}", dir, PASSWORD_FILE);
+        } else {
+            log.info("Embedded PostgreSQL in {}: pg_hba.conf is now the farm's (127.0.0.1, scram-sha-256 only)", dir);
+        }
     }
 
     private Connection connect() throws SQLException {

@@ -121,15 +121,17 @@ public class InstallerRegistry {
     /**
      * Registers a reference medium from a file the control plane holds: uploaded content-addressed if the bucket
      * lacks it, verified, and recorded under its name with the darksite it carries (a recorded digest, or null),
-     * replacing what the name stood for before.
+     * replacing what the name stood for before. {@code registeredBy} says what registered it: {@code reference}
+     * (the installer directory at start-up) or {@code refresh:<id>}.
      */
-    public InstallerView registerReference(InstallerRegistration request, Path file, String darksite) {
+    public InstallerView registerReference(InstallerRegistration request, Path file, String darksite,
+            String registeredBy) {
         Installer installer = RegistrationRules.check(request, Long.MAX_VALUE, Caller.FARM_TEAM, true)
                 .withDarksite(darksite);
         if (!inBucket(installer)) {
             uploads.putFileVerified(installer.objectKey(), file, installer.size(), installer.sha256());
         }
-        records.upsert(installer, "reference");
+        records.upsert(installer, registeredBy);
         return records.find(installer.name()).orElseThrow().view();
     }
 

@@ -56,6 +56,28 @@ public final class SecretFiles {
         }
     }
 
+    /**
+     * A key of at least 32 bytes, base64 in a file: {@code configured} when set (it must exist), else
+     * {@code <dataDir>/<generated>}, made with 32 random bytes at first start. {@code what} names the key in errors.
+     */
+    public static byte[] key(Path configured, Path dataDir, String generated, String what) {
+        boolean generate = configured == null || configured.toString().isBlank();
+        Path file = generate ? dataDir.resolve(generated) : configured;
+        try {
+            String text = generate ? readOrCreate(file, () -> randomBase64(32) + "\n") : Files.readString(file).strip();
+            byte[] decoded = Base64.getDecoder().decode(text);
+            if (decoded.length < 32) {
+                throw new IllegalStateException(what + " " + file + " must hold at least 32 bytes, base64; make one "
+                        + "with: head -c 32 /dev/urandom | base64 > " + file);
+            }
+            return decoded;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + what + " " + file, e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(what + " " + file + " is not base64", e);
+        }
+    }
+
     /** {@code bytes} random bytes, base64 (a key file's usual contents). */
     public static String randomBase64(int bytes) {
         return Base64.getEncoder().encodeToString(random(bytes));

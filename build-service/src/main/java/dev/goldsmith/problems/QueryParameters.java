@@ -1,5 +1,6 @@
 package dev.goldsmith.problems;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -39,5 +40,21 @@ public final class QueryParameters {
             throw ApiException.invalid("limit", "must be between 1 and " + MAX_PAGE);
         }
         return limit;
+    }
+
+    /** A wait such as {@code wait} or {@code next}: null when absent, else an ISO-8601 duration, not negative. */
+    public static Duration duration(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            Duration parsed = Duration.parse(value);
+            if (parsed.isNegative()) {
+                throw ApiException.invalid(name, "must not be negative");
+            }
+            return parsed;
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(name, "must be an ISO-8601 duration such as PT30S");
+        }
     }
 }

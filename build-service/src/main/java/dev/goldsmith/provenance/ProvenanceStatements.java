@@ -125,13 +125,19 @@ final class ProvenanceStatements {
         summary.put("checks", checks.stream()
                 .map(c -> ordered("name", c.name(), "passed", c.passed(), "exitStatus", c.exitStatus()))
                 .toList());
-        return List.of(
+        List<Statement.ResourceDescriptor> byproducts = new java.util.ArrayList<>(List.of(
                 new Statement.ResourceDescriptor("build-log", builds + "/logs", sha256(build.logSha256()),
                         "text/plain", null),
                 new Statement.ResourceDescriptor("test-report", builds + "/tests", sha256(build.testReportSha256()),
                         "application/xml", summary),
                 new Statement.ResourceDescriptor("sbom", publicUrl + "/api/v1/images/" + build.imageName() + "/sbom",
-                        sha256(build.sbomSha256()), "application/spdx+json", null));
+                        sha256(build.sbomSha256()), "application/spdx+json", null)));
+        if (build.manifestSha256() != null) {
+            byproducts.add(new Statement.ResourceDescriptor("file-manifest", publicUrl + "/api/v1/images/"
+                    + build.imageName() + "/manifest", sha256(build.manifestSha256()), "text/tab-separated-values",
+                    null));
+        }
+        return byproducts;
     }
 
     private static Map<String, String> sha256(String hex) {

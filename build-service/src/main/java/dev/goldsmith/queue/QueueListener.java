@@ -42,6 +42,8 @@ class QueueListener implements SmartLifecycle {
 
     @Override
     public void start() {
+        // A context stopped and started again (Spring pauses idle test contexts this way) waits as before.
+        signals.open();
         running = true;
         thread = Thread.ofPlatform().daemon().name("queue-listener").start(this::listen);
     }

@@ -52,6 +52,11 @@ public class QueueSignals {
         return closed;
     }
 
+    /** Lets long-polls wait again: the listener starts again after a stop (a lifecycle restart). */
+    void open() {
+        closed = false;
+    }
+
     /** Releases every waiting long-poll, e.g. on graceful shutdown. */
     public void close() {
         closed = true;

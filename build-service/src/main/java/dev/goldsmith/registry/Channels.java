@@ -74,14 +74,20 @@ public class Channels implements CacheHitPromotions {
         return assigned;
     }
 
-    /** A build's {@code channel}: the farm promotes the new version for the build's team, as the build. */
+    /**
+     * A build's {@code channel}: the farm promotes the new version for the build's team, as the build, or as the
+     * channel policy that submitted it (a rebuild that passed every check, with its provenance signed).
+     */
     void promoteBuild(BuildSucceeded build) {
         ChannelKey key = new ChannelKey(build.team(), build.channel(), build.distro(), build.profile());
-        String actor = "build:" + build.buildId();
+        String actor = build.policy() != null ? "policy:" + build.policy() : "build:" + build.buildId();
         Optional<ChannelView> now = channels.current(key);
-        channels.assign(key, build.imageName(), "PROMOTE", actor, "requested by the build");
+        channels.assign(key, build.imageName(), "PROMOTE", actor, build.policy() != null
+                ? "rebuild " + build.buildId() + " passed" : "requested by the build");
         audit.record(actor, build.team(), "channel.promote", "channel:" + key,
-                "image=" + build.imageName() + now.map(v -> " previous=" + v.image()).orElse("") + " (build channel)");
+                "image=" + build.imageName() + now.map(v -> " previous=" + v.image()).orElse("")
+                        + (build.policy() != null ? " (rebuild " + build.buildId() + ", policy on-success)"
+                                : " (build channel)"));
     }
 
     /**
@@ -90,15 +96,15 @@ public class Channels implements CacheHitPromotions {
      * answers with a revoked one).
      */
     @Override
-    public ChannelView promote(Caller caller, String channel, CacheHitPromotions.CachedImage image) {
-        ChannelKey key = new ChannelKey(caller.team(), channel, image.distro(), image.profile());
+    public ChannelView promote(String team, String actor, String channel, CacheHitPromotions.CachedImage image) {
+        ChannelKey key = new ChannelKey(team, channel, image.distro(), image.profile());
         Optional<ChannelView> now = channels.current(key);
         if (now.isPresent() && image.imageName().equals(now.get().image())) {
             return now.get();
         }
-        ChannelView assigned = channels.assign(key, image.imageName(), "PROMOTE", caller.actor(),
+        ChannelView assigned = channels.assign(key, image.imageName(), "PROMOTE", actor,
                 "cache hit: build " + image.buildId());
-        audit.record(caller.actor(), caller.team(), "channel.promote", "channel:" + key, "image="
+        audit.record(actor, team, "channel.promote", "channel:" + key, "image="
                 + image.imageName() + now.map(v -> " previous=" + v.image()).orElse("") + " (cache hit)");
         return assigned;
     }

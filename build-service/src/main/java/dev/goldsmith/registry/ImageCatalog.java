@@ -133,6 +133,15 @@ public class ImageCatalog {
         return objects.sbomDownloadUrl(visible(caller, name).name());
     }
 
+    /** A presigned download URL of the version's file manifest (what the TEST stage found installed). */
+    public String manifestUrl(Caller caller, String name) {
+        Image image = visible(caller, name);
+        StoredArtifact manifest = artifacts.byproduct(image.buildId(), "manifest")
+                .orElseThrow(() -> ApiException.notFound("Image version " + name + " has no file manifest (its "
+                        + "worker stored none)."));
+        return objects.downloadUrl(manifest.objectKey());
+    }
+
     /** The file's line in {@code sha256sum} format. */
     public String checksumLine(Caller caller, String name, String format) {
         StoredArtifact file = file(caller, name, format);

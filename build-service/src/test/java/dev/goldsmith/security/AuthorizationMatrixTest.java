@@ -67,6 +67,10 @@ class AuthorizationMatrixTest extends ServiceTest {
                 new Endpoint("GET", "/api/v1/installers/reference-tiny", HUMANS),
                 new Endpoint("POST", "/api/v1/installers/matrix-medium/complete", Set.of("builder", "admin")),
                 new Endpoint("DELETE", "/api/v1/installers/matrix-medium", Set.of("builder", "admin")),
+                // No recipe of that name: an admin gets 404 and nothing is refreshed.
+                new Endpoint("POST", "/api/v1/installers/matrix-medium/refresh", Set.of("admin")),
+                new Endpoint("GET", "/api/v1/installers/reference-tiny/refreshes", HUMANS),
+                new Endpoint("GET", "/api/v1/installers/reference-tiny/refreshes/" + UUID.randomUUID(), HUMANS),
                 // An unknown darksite: allowed callers get 404.
                 new Endpoint("GET", "/api/v1/darksites/sha256:" + "0".repeat(64), HUMANS),
                 new Endpoint("GET", "/api/v1/provenance/public-key",

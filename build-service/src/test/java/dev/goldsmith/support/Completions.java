@@ -4,6 +4,7 @@ import dev.goldsmith.api.ArtifactView;
 import dev.goldsmith.api.CheckResult;
 import dev.goldsmith.api.CompleteRequest;
 import dev.goldsmith.api.InstalledPackage;
+import dev.goldsmith.api.MediumResult;
 import java.util.List;
 
 /**
@@ -36,6 +37,12 @@ public final class Completions {
     public static CompleteRequest aFailure(String code, boolean retryable) {
         return new CompleteRequest("FAILED", code, "INSTALL", "installer printed an error", retryable, null, null,
                 null);
+    }
+
+    /** A medium job's success: {@code UNCHANGED} or {@code BUILT} (its outputs uploaded first), with its lock. */
+    public static CompleteRequest aMediumJobSuccess(String result, String lock) {
+        return new CompleteRequest("SUCCEEDED", null, null, null, null, null, List.of(), null,
+                new MediumResult(result, lock));
     }
 
     public static CompleteRequest aCancellation() {

@@ -87,13 +87,14 @@ public abstract class ServiceTest {
 
     /**
      * Settings for another replica of the service: this test's database, and the keys replicas share (the
-     * fingerprint key, so both answer the same cache hits).
+     * fingerprint key, so both answer the same cache hits; the policy key, so both open policies' secrets).
      */
     protected String[] sameDatabase(String... more) {
         com.zaxxer.hikari.HikariDataSource hikari = (com.zaxxer.hikari.HikariDataSource) dataSource;
         return java.util.stream.Stream.concat(java.util.stream.Stream.of("goldsmith.db.url=" + hikari.getJdbcUrl(),
                 "goldsmith.db.user=" + hikari.getUsername(), "goldsmith.db.password=" + hikari.getPassword(),
-                "goldsmith.builds.fingerprint-key-file=" + dataDir().resolve("keys/fingerprint-hmac.key")),
+                "goldsmith.builds.fingerprint-key-file=" + dataDir().resolve("keys/fingerprint-hmac.key"),
+                "goldsmith.registry.policy-key-file=" + dataDir().resolve("keys/policy-secrets.key")),
                 java.util.Arrays.stream(more)).toArray(String[]::new);
     }
 

@@ -8,7 +8,10 @@ import java.util.UUID;
 /**
  * A build as the public API shows it. {@code answers} never holds a secret value: secret keys are
  * listed by name in {@code secretKeys} only. {@code promotedTo} is set on the answer to a submission that was a
- * cache hit and named a {@code channel}: where that channel points now (at this build's image).
+ * cache hit and named a {@code channel}: where that channel points now (at this build's image). {@code kind} is
+ * {@code IMAGE} or {@code MEDIUM} (the farm refreshing a reference medium). A rebuild a channel policy submitted
+ * carries its {@code trigger}, the build it rebuilds ({@code rebuildOf}) and the inputs that differ from that
+ * build's ({@code changedInputs}).
  */
 public record BuildView(
         UUID id,
@@ -44,5 +47,9 @@ public record BuildView(
         List<ArtifactView> artifacts,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String kind,
+        Trigger trigger,
+        UUID rebuildOf,
+        List<String> changedInputs) {
 }

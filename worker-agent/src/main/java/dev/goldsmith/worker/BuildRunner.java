@@ -1,11 +1,11 @@
 package dev.goldsmith.worker;
 
 import dev.goldsmith.api.ArtifactView;
+import dev.goldsmith.api.BuildSpec;
 import dev.goldsmith.api.CheckResult;
 import dev.goldsmith.api.CompleteRequest;
 import dev.goldsmith.api.InstalledPackage;
 import dev.goldsmith.api.Lease;
-import dev.goldsmith.api.StageReport;
 import dev.goldsmith.worker.media.MediaCache;
 import dev.goldsmith.worker.protocol.ControlPlane;
 import dev.goldsmith.worker.protocol.ProtocolException;
@@ -16,6 +16,7 @@ import dev.goldsmith.worker.stages.BootEnvironmentCycle;
 import dev.goldsmith.worker.stages.BootedGuest;
 import dev.goldsmith.worker.stages.BuildContext;
 import dev.goldsmith.worker.stages.ExportStage;
+import dev.goldsmith.worker.stages.FileManifestCollector;
 import dev.goldsmith.worker.stages.InstallStage;
 import dev.goldsmith.worker.stages.SealStage;
 import dev.goldsmith.worker.stages.SealedClones;
@@ -38,8 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one claimed build through INSTALL → TEST → SEAL → EXPORT → STORE, reporting each stage, and completes
- * the lease: success with every artifact stored, failure with code and retryability, or CANCELLED.
+ * Runs one claimed build through INSTALL → TEST → SEAL → EXPORT → STORE (a medium job through
+ * {@link MediumPipeline}), reporting each stage, and completes the lease: success with every artifact stored, failure with code and retryability, or CANCELLED.
  */
 public class BuildRunner {
 
@@ -53,6 +54,8 @@ public class BuildRunner {
     private final Duration heartbeatInterval;
     private final Duration leaseTtl;
     private final MediaCache media;
+    private final StageReports reports;
+    private final MediumPipeline mediumJobs;
 
     public BuildRunner(WorkerSettings settings, ControlPlane controlPlane, Accel accel, Firmware firmware,
             Duration heartbeatInterval, Duration leaseTtl, MediaCache media) {
@@ -63,6 +66,8 @@ public class BuildRunner {
         this.firmware = firmware;
         this.heartbeatInterval = heartbeatInterval;
         this.media = media;
+        this.reports = new StageReports(controlPlane, leaseTtl);
+        this.mediumJobs = new MediumPipeline(settings.recipesDir(), controlPlane, leaseTtl, reports);
     }
 
     /**
@@ -81,6 +86,11 @@ public class BuildRunner {
             Files.createDirectories(dir);
             buildLog.step("build " + spec.buildId() + " attempt " + spec.attempt() + " on worker " + settings.name()
                     + " (accel=" + accel.name() + ": " + accel.reason() + ")");
+            if (BuildSpec.MEDIUM.equals(spec.kind())) {
+                var context = new BuildContext(spec, lease.leaseId(), dir, null, buildLog, stop, null, accel, firmware,
+                        settings.vmMemoryMb(), controlPlane, password);
+                return complete(lease, stop, buildLog, new Outcome(mediumJobs.run(context)), claimNext);
+            }
             if (spec.installerMedium() == null) {
                 return tryComplete(lease, failure("WORKER_ERROR", null, "installer '" + spec.installer()
                         + "' is not a registered medium", false, List.of()), claimNext);
@@ -104,7 +114,7 @@ public class BuildRunner {
     }
 
     /** What the build's log masks: every secret answer, and the password the seed carries (made up or not). */
-    static List<String> masked(dev.goldsmith.api.BuildSpec spec, String password) {
+    static List<String> masked(BuildSpec spec, String password) {
         List<String> secrets = new ArrayList<>(spec.secretKeys().stream().map(spec.answers()::get)
                 .filter(v -> v != null).toList());
         secrets.add(password);
@@ -119,17 +129,18 @@ public class BuildRunner {
         String stage = "INSTALL";
         List<CheckResult> checks = new ArrayList<>();
         try {
-            report(build, stage, "RUNNING", null);
+            reports.report(build, stage, "RUNNING", null);
             var medium = build.spec().installerMedium();
             new InstallStage(medium.diskSize() != null ? medium.diskSize() : settings.targetDiskSize(),
                     installDeadline(build), medium.successLine(), medium.failureLines()).run(build);
-            report(build, stage, "SUCCEEDED", null);
+            reports.report(build, stage, "SUCCEEDED", null);
 
             stage = "TEST";
-            report(build, stage, "RUNNING", null);
+            reports.report(build, stage, "RUNNING", null);
             TestStage test = new TestStage(GUEST_BOOT_DEADLINE);
             boolean golden = SmokeSuites.provesBootEnvironmentsAndSealing(build.spec().tests());
             List<InstalledPackage> packages;
+            FileManifestCollector.Collected manifest;
             SealedClones.Identity beforeSeal;
             try (BootedGuest guest = test.boot(build)) {
                 checks.addAll(test.run(build, guest));
@@ -137,30 +148,31 @@ public class BuildRunner {
                     checks.addAll(new BootEnvironmentCycle(GUEST_BOOT_DEADLINE).run(build, guest));
                 }
                 packages = test.inventory(build, guest);
+                manifest = manifest(build, guest);
                 long failed = checks.stream().filter(c -> !c.passed()).count();
                 if (failed > 0) {
                     throw new StageFailure("TEST_FAILED", failed + " of " + checks.size() + " checks failed: "
                             + checks.stream().filter(c -> !c.passed()).map(CheckResult::name).toList(), false);
                 }
-                report(build, stage, "SUCCEEDED", checks.size() + " checks passed");
+                reports.report(build, stage, "SUCCEEDED", checks.size() + " checks passed");
                 beforeSeal = golden ? SealedClones.Identity.of(guest) : null;
 
                 stage = "SEAL";
-                report(build, stage, "RUNNING", null);
+                reports.report(build, stage, "RUNNING", null);
                 new SealStage(Duration.ofMinutes(3)).run(build, guest);
-                report(build, stage, "SUCCEEDED", null);
+                reports.report(build, stage, "SUCCEEDED", null);
             }
 
             stage = "EXPORT";
-            report(build, stage, "RUNNING", null);
+            reports.report(build, stage, "RUNNING", null);
             Map<String, Path> files = new ExportStage().run(build);
             if (golden) {
                 proveSealing(build, files, beforeSeal, checks);
             }
-            report(build, stage, "SUCCEEDED", String.join(", ", files.keySet()));
+            reports.report(build, stage, "SUCCEEDED", String.join(", ", files.keySet()));
 
             stage = "STORE";
-            report(build, stage, "RUNNING", null);
+            reports.report(build, stage, "RUNNING", null);
             List<ArtifactView> artifacts = new ArrayList<>();
             ArtifactUploader uploader = new ArtifactUploader(controlPlane, leaseTtl);
             for (var file : files.entrySet()) {
@@ -173,7 +185,14 @@ public class BuildRunner {
                         + "plane in " + uploaded.verification().toMillis() + " ms)");
                 artifacts.add(uploaded.artifact());
             }
-            report(build, stage, "SUCCEEDED", artifacts.size() + " artifacts stored and verified");
+            if (manifest != null) {
+                build.stop().check();
+                var stored = uploader.upload(build.lease(), "manifest", manifest.file());
+                build.log().step("stored the file manifest sha256 " + stored.sha256() + " (" + stored.size()
+                        + " bytes)");
+                artifacts.add(stored.artifact());
+            }
+            reports.report(build, stage, "SUCCEEDED", artifacts.size() + " artifacts stored and verified");
             return new Outcome(new CompleteRequest("SUCCEEDED", null, null, null, null, artifacts, checks, packages));
         } catch (StopSignal.StoppedException stopped) {
             build.log().step("stopped during " + stage + ": " + stopped.getMessage());
@@ -183,16 +202,32 @@ public class BuildRunner {
                     : new Outcome(null);
         } catch (StageFailure failure) {
             build.log().step(stage + " failed: " + failure.getMessage());
-            reportQuietly(build, stage, "FAILED", failure.getMessage());
+            reports.reportQuietly(build, stage, "FAILED", failure.getMessage());
             return new Outcome(failure(failure.code(), stage, failure.getMessage(), failure.retryable(), checks));
         } catch (IOException | RuntimeException e) {
             build.log().step(stage + " failed: " + e);
-            reportQuietly(build, stage, "FAILED", e.getMessage());
+            reports.reportQuietly(build, stage, "FAILED", e.getMessage());
             return new Outcome(failure(stage.equals("STORE") ? "UPLOAD_FAILED" : stage + "_ERROR", stage,
                     String.valueOf(e.getMessage()), true, checks));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(null);
+        }
+    }
+
+    /**
+     * The booted image's file manifest, or null (said in the log) when the guest could not give one: the image
+     * is still whole, its diff then says nothing of files.
+     */
+    private static FileManifestCollector.Collected manifest(BuildContext build, BootedGuest guest) {
+        try {
+            var collected = new FileManifestCollector().collect(build, guest);
+            build.log().step("file manifest: " + collected.files() + " files, " + collected.bytes()
+                    + " bytes in regular files, read in " + collected.took().toMillis() + " ms");
+            return collected;
+        } catch (IOException e) {
+            build.log().step("no file manifest: " + e.getMessage());
+            return null;
         }
     }
 
@@ -253,26 +288,6 @@ public class BuildRunner {
             Thread.currentThread().interrupt();
         }
         return Optional.empty();
-    }
-
-    /** A stage report, tried again through a short control-plane outage (the build goes on meanwhile). */
-    private void report(BuildContext build, String stage, String status, String detail) throws IOException,
-            StopSignal.StoppedException, InterruptedException {
-        build.stop().check();
-        Retry.untilAnswered("report of " + stage + " " + status, () -> {
-            controlPlane.stage(build.lease(), stage, new StageReport(status, detail));
-            return null;
-        }, leaseTtl, () -> build.stop().reason() != null);
-    }
-
-    private void reportQuietly(BuildContext build, String stage, String status, String detail) {
-        try {
-            String masked = detail == null ? null : build.log().mask(detail);
-            controlPlane.stage(build.lease(), stage, new StageReport(status, masked == null ? null
-                    : masked.length() > 1900 ? masked.substring(0, 1900) : masked));
-        } catch (IOException e) {
-            log.debug("stage report failed: {}", e.getMessage());
-        }
     }
 
     static void deleteQuietly(Path dir) {

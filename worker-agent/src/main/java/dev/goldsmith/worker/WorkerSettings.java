@@ -16,7 +16,9 @@ import java.util.Map;
  * size), {@code GOLDSMITH_VM_MEMORY_MB}, {@code GOLDSMITH_TARGET_DISK_SIZE} (blank target disk for installers
  * without a size of their own), {@code GOLDSMITH_KVM_PROBE_TIMEOUT}, and the deadlines of calls to the control
  * plane: {@code GOLDSMITH_CALL_TIMEOUT}, {@code GOLDSMITH_CLAIM_MARGIN} (beyond a long-poll's wait),
- * {@code GOLDSMITH_VERIFY_TIMEOUT} (an upload's completion, which reads the image back).
+ * {@code GOLDSMITH_VERIFY_TIMEOUT} (an upload's completion, which reads the image back). {@code GOLDSMITH_RECIPES_DIR}
+ * (the {@code installers/} directory of the repository the worker was deployed from) makes it a worker that builds
+ * the farm's reference media: it registers with the label {@code goldsmith-media} and runs those recipes only.
  */
 public record WorkerSettings(
         URI controlPlane,
@@ -32,7 +34,11 @@ public record WorkerSettings(
         String targetDiskSize,
         Duration kvmProbeTimeout,
         Duration claimWait,
-        ControlPlane.Deadlines deadlines) {
+        ControlPlane.Deadlines deadlines,
+        Path recipesDir) {
+
+    /** The label of a worker that builds media; every medium job requires it. */
+    public static final String MEDIA_LABEL = "goldsmith-media";
 
     /** Every setting but the token, which never reaches a log line. */
     @Override
@@ -41,7 +47,7 @@ public record WorkerSettings(
                 + slots + ", accel=" + accel + ", name=" + name + ", labels=" + labels + ", cacheDir=" + cacheDir
                 + ", cacheSize=" + cacheSize + ", vmMemoryMb=" + vmMemoryMb + ", targetDiskSize=" + targetDiskSize
                 + ", kvmProbeTimeout=" + kvmProbeTimeout + ", claimWait=" + claimWait + ", deadlines=" + deadlines
-                + "]";
+                + ", recipesDir=" + recipesDir + "]";
     }
 
     public static WorkerSettings fromEnvironment(Map<String, String> env) {
@@ -59,6 +65,13 @@ public record WorkerSettings(
         String name = env.getOrDefault("GOLDSMITH_WORKER_NAME", hostName());
         List<String> labels = Arrays.stream(env.getOrDefault("GOLDSMITH_WORKER_LABELS", "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        Path recipes = recipesDir(env.get("GOLDSMITH_RECIPES_DIR"));
+        if (recipes != null && !labels.contains(MEDIA_LABEL)) {
+            labels = java.util.stream.Stream.concat(labels.stream(), java.util.stream.Stream.of(MEDIA_LABEL)).toList();
+        } else if (recipes == null && labels.contains(MEDIA_LABEL)) {
+            throw new IllegalArgumentException("GOLDSMITH_WORKER_LABELS names " + MEDIA_LABEL
+                    + ", but GOLDSMITH_RECIPES_DIR is unset: a worker builds media only from the recipes it holds");
+        }
         Path cacheDir = Path.of(env.getOrDefault("GOLDSMITH_WORKER_CACHE_DIR", workDir.resolve("cache").toString()));
         if (cacheDir.toString().contains(",")) {
             throw new IllegalArgumentException("GOLDSMITH_WORKER_CACHE_DIR must not contain a comma (qemu drive syntax)");
@@ -75,7 +88,26 @@ public record WorkerSettings(
                 duration(env, "GOLDSMITH_CLAIM_MARGIN", "PT10S"), duration(env, "GOLDSMITH_VERIFY_TIMEOUT", "PT30M"));
         return new WorkerSettings(URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url), token,
                 workDir, slots, accel, name, labels, cacheDir, cacheSize, memory, targetSize, probe, claimWait,
-                deadlines);
+                deadlines, recipes);
+    }
+
+    /** The recipes directory: absent, or a directory holding at least one {@code <recipe>/build.sh}. */
+    private static Path recipesDir(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Path dir = Path.of(value).toAbsolutePath().normalize();
+        boolean hasRecipe;
+        try (var entries = java.nio.file.Files.list(dir)) {
+            hasRecipe = entries.anyMatch(e -> java.nio.file.Files.isExecutable(e.resolve("build.sh")));
+        } catch (java.io.IOException e) {
+            hasRecipe = false;
+        }
+        if (!hasRecipe) {
+            throw new IllegalArgumentException("GOLDSMITH_RECIPES_DIR must be a directory of recipes "
+                    + "(<name>/build.sh), such as the repository's installers/: " + dir);
+        }
+        return dir;
     }
 
     /** An ISO-8601 duration setting that must be positive. */

@@ -3,6 +3,8 @@ package dev.goldsmith.builds.persistence;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.PrimaryKeyJoinColumn;
+import jakarta.persistence.SecondaryTable;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
@@ -11,10 +13,19 @@ import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** A row of {@code builds}. Lease columns are written by the queue's SQL; JPA only reads them. */
+/**
+ * A row of {@code builds}, with a rebuild's lineage ({@code build_lineage}) and the HMACs of its secret answers
+ * ({@code build_secret_digests}), each a row only when there is something to keep. Lease columns are written by
+ * the queue's SQL; JPA only reads them.
+ */
 @Entity
 @Table(name = "builds")
+@SecondaryTable(name = BuildEntity.LINEAGE, pkJoinColumns = @PrimaryKeyJoinColumn(name = "build_id"))
+@SecondaryTable(name = BuildEntity.SECRET_DIGESTS, pkJoinColumns = @PrimaryKeyJoinColumn(name = "build_id"))
 public class BuildEntity {
+
+    static final String LINEAGE = "build_lineage";
+    static final String SECRET_DIGESTS = "build_secret_digests";
 
     @Id
     private UUID id;
@@ -99,6 +110,22 @@ public class BuildEntity {
     private Instant startedAt;
     @Column(name = "finished_at", insertable = false, updatable = false)
     private Instant finishedAt;
+    @Column(nullable = false, length = 8, insertable = false, updatable = false)
+    private String kind;
+    @Column(table = LINEAGE, name = "trigger_kind", length = 16, updatable = false)
+    private String triggerKind;
+    @Column(table = LINEAGE, name = "trigger_refresh", updatable = false)
+    private UUID triggerRefresh;
+    @Column(table = LINEAGE, name = "trigger_policy", length = 200, updatable = false)
+    private String triggerPolicy;
+    @Column(table = LINEAGE, name = "rebuild_of", updatable = false)
+    private UUID rebuildOf;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(table = LINEAGE, name = "changed_inputs", updatable = false)
+    private List<String> changedInputs;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(table = SECRET_DIGESTS, name = "digests", updatable = false)
+    private Map<String, String> secretDigests;
 
     protected BuildEntity() {
     }
@@ -140,6 +167,22 @@ public class BuildEntity {
         this.createdAt = createdAt;
     }
 
+    /** The secret answers' HMACs under the farm's fingerprint key (never the secrets), for diffs. */
+    public BuildEntity withSecretDigests(Map<String, String> digests) {
+        this.secretDigests = digests.isEmpty() ? null : digests;
+        return this;
+    }
+
+    /** Marks the build as a rebuild of {@code original}, submitted for {@code trigger}. */
+    public BuildEntity asRebuild(UUID original, String kind, UUID refresh, String policy, List<String> changed) {
+        this.rebuildOf = original;
+        this.triggerKind = kind;
+        this.triggerRefresh = refresh;
+        this.triggerPolicy = policy;
+        this.changedInputs = changed;
+        return this;
+    }
+
     public UUID getId() { return id; }
     public String getTeam() { return team; }
     public String getStatus() { return status; }
@@ -178,4 +221,12 @@ public class BuildEntity {
     public Instant getCreatedAt() { return createdAt; }
     public Instant getStartedAt() { return startedAt; }
     public Instant getFinishedAt() { return finishedAt; }
+    /** IMAGE, or MEDIUM for the farm's refresh of a reference medium (null before the row was read back). */
+    public String getKind() { return kind == null ? "IMAGE" : kind; }
+    public String getTriggerKind() { return triggerKind; }
+    public UUID getTriggerRefresh() { return triggerRefresh; }
+    public String getTriggerPolicy() { return triggerPolicy; }
+    public UUID getRebuildOf() { return rebuildOf; }
+    public List<String> getChangedInputs() { return changedInputs; }
+    public Map<String, String> getSecretDigests() { return secretDigests == null ? Map.of() : secretDigests; }
 }

@@ -183,11 +183,74 @@ public class BuildRecords {
     public record LogRow(int attempt, long seq, String lines, int lineCount, int dropped) {
     }
 
-    /** A leased build's inputs as its worker gets them: the stored answers with the secrets put back. */
+    /**
+     * A leased build's inputs as its worker gets them: the stored answers with the secrets put back; for a medium
+     * job its recipe and the package set of the medium it may replace.
+     */
     public record LeasedInputs(UUID id, String distro, String profile, String installer, String installerName,
             String installerSha256, String darksite, Map<String, String> answers, List<String> secretKeys,
             List<String> formats, String sourceRepository, String sourceCommit, String tests, String imageName,
-            Duration timeout) {
+            Duration timeout, String kind, String mediumRecipe, String mediumCurrentLock) {
+    }
+
+    /** A medium job to queue: the farm's own, for one refresh of the recipe {@code recipe}. */
+    public record MediumJob(UUID id, UUID refreshId, String recipe, String mediumName, String mediumSha256,
+            String darksite, String currentLock, String distro, String profile, List<String> formats,
+            int maxAttempts) {
+    }
+
+    /**
+     * Queues a medium job as a build row of kind MEDIUM: the farm's team, for workers labelled
+     * {@code goldsmith-media} only, named after its refresh so that it can never collide with an image.
+     */
+    public void insertMediumJob(MediumJob job, String workerLabel) {
+        String hex = job.refreshId().toString().replace("-", "");
+        jdbc.sql("""
+                        insert into builds (id, team, status, distro, profile, installer, installer_name,
+                                            installer_sha256, darksite, answers, formats, source_repository,
+                                            source_commit, tests, priority, labels, timeout_seconds, accel, arch,
+                                            worker_labels, fingerprint, image_name, max_attempts, kind)
+                        values (:id, 'farm', 'QUEUED', :distro, :profile, :recipe, :name, :sha, :darksite, '{}',
+                                cast(:formats as jsonb), :repository, :commit, 'none', 90,
+                                cast(:labels as jsonb), 7200, 'any', 'x86_64', cast(:workerLabels as jsonb),
+                                :fingerprint, :imageName, :maxAttempts, 'MEDIUM')
+                        """)
+                .param("id", job.id())
+                .param("distro", job.distro())
+                .param("profile", job.profile())
+                .param("recipe", job.recipe())
+                .param("name", job.mediumName())
+                .param("sha", job.mediumSha256())
+                .param("darksite", job.darksite())
+                .param("formats", json.writeValueAsString(job.formats()))
+                .param("repository", "goldsmith:installers/" + job.recipe())
+                .param("commit", hex)
+                .param("labels", json.writeValueAsString(Map.of("refresh", job.refreshId().toString())))
+                .param("workerLabels", json.writeValueAsString(List.of(workerLabel)))
+                .param("fingerprint", "medium-" + hex)
+                .param("imageName", "medium-" + job.recipe() + "-" + hex.substring(0, 12))
+                .param("maxAttempts", job.maxAttempts())
+                .update();
+        jdbc.sql("insert into medium_jobs (build_id, refresh_id, recipe, current_lock) values (?, ?, ?, ?)")
+                .params(job.id(), job.refreshId(), job.recipe(), job.currentLock())
+                .update();
+    }
+
+    /** The formats the build asked for. */
+    public List<String> formats(UUID buildId) {
+        return jdbc.sql("select jsonb_array_elements_text(formats) from builds where id = ?").param(buildId)
+                .query(String.class).list();
+    }
+
+    public boolean isMediumJob(UUID buildId) {
+        return jdbc.sql("select kind = 'MEDIUM' from builds where id = ?").param(buildId).query(Boolean.class)
+                .single();
+    }
+
+    /** What a medium job's successful completion reported: how it ended and the package set it resolved. */
+    public void saveMediumResult(UUID buildId, String result, String lock) {
+        jdbc.sql("update medium_jobs set result = ?, lock = ? where build_id = ?").params(result, lock, buildId)
+                .update();
     }
 
     /** The inputs of each build that exists, secrets included, in one statement. */
@@ -197,8 +260,9 @@ public class BuildRecords {
                                (b.answers || coalesce((select jsonb_object_agg(s.key, s.value) from build_secrets s
                                                         where s.build_id = b.id), '{}'))::text as answers,
                                b.secret_keys::text, b.formats::text, b.source_repository, b.source_commit, b.tests,
-                               b.image_name, b.timeout_seconds
-                          from builds b where b.id = any(cast(? as uuid[]))
+                               b.image_name, b.timeout_seconds, b.kind, m.recipe, m.current_lock
+                          from builds b left join medium_jobs m on m.build_id = b.id
+                         where b.id = any(cast(? as uuid[]))
                         """)
                 .param(UuidArrays.literal(buildIds))
                 .query((rs, n) -> new LeasedInputs(rs.getObject("id", UUID.class), rs.getString("distro"),
@@ -208,7 +272,8 @@ public class BuildRecords {
                         json.readValue(rs.getString("secret_keys"), STRING_LIST),
                         json.readValue(rs.getString("formats"), STRING_LIST), rs.getString("source_repository"),
                         rs.getString("source_commit"), rs.getString("tests"), rs.getString("image_name"),
-                        Duration.ofSeconds(rs.getLong("timeout_seconds"))))
+                        Duration.ofSeconds(rs.getLong("timeout_seconds")), rs.getString("kind"),
+                        rs.getString("recipe"), rs.getString("current_lock")))
                 .list();
     }
 

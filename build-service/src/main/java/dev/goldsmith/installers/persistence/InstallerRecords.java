@@ -63,6 +63,12 @@ public class InstallerRecords {
                 .param(sha256).query(InstallerRecords::installer).optional();
     }
 
+    /** Who recorded the name's current medium: {@code reference} (the installer directory), {@code refresh:<id>}, ... */
+    public Optional<String> registeredBy(String name) {
+        return jdbc.sql("select registered_by from installers where name = ?").param(name).query(String.class)
+                .optional();
+    }
+
     public boolean anyWithDigest(String sha256) {
         return jdbc.sql("select exists (select 1 from installers where sha256 = ?)").param(sha256)
                 .query(Boolean.class).single();

@@ -1,10 +1,12 @@
 package dev.goldsmith.registry.web;
 
+import dev.goldsmith.api.ImageDiff;
 import dev.goldsmith.api.ImagePage;
 import dev.goldsmith.api.ImageView;
 import dev.goldsmith.api.RevokeRequest;
 import dev.goldsmith.api.ShareRequest;
 import dev.goldsmith.registry.ImageCatalog;
+import dev.goldsmith.registry.ImageDiffs;
 import dev.goldsmith.registry.Revocations;
 import dev.goldsmith.registry.Sharing;
 import dev.goldsmith.security.Caller;
@@ -20,10 +22,14 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Image versions: list and detail, signed provenance, file downloads by redirect, revocation and sharing. */
+/**
+ * Image versions: list and detail, signed provenance, file downloads by redirect (files, SBOM, file manifest),
+ * diffs, revocation and sharing.
+ */
 @RestController
 class ImageController {
 
@@ -31,8 +37,11 @@ class ImageController {
     private final Revocations revocations;
     private final Sharing sharing;
     private final BaseUrls baseUrls;
+    private final ImageDiffs diffs;
 
-    ImageController(ImageCatalog catalog, Revocations revocations, Sharing sharing, BaseUrls baseUrls) {
+    ImageController(ImageCatalog catalog, Revocations revocations, Sharing sharing, BaseUrls baseUrls,
+            ImageDiffs diffs) {
+        this.diffs = diffs;
         this.catalog = catalog;
         this.revocations = revocations;
         this.sharing = sharing;
@@ -75,6 +84,27 @@ class ImageController {
                 .location(URI.create(catalog.sbomUrl(Caller.current(), name)))
                 .cacheControl(CacheControl.noStore())
                 .build();
+    }
+
+    /** A redirect to the file manifest of the installed system the provenance names by digest. */
+    @GetMapping("/api/v1/images/{name}/manifest")
+    ResponseEntity<Void> manifest(@PathVariable String name) {
+        return ResponseEntity.status(HttpStatus.FOUND)
+                .location(URI.create(catalog.manifestUrl(Caller.current(), name)))
+                .cacheControl(CacheControl.noStore())
+                .build();
+    }
+
+    /** The diff against another version: JSON, or with {@code Accept: text/plain} a changelog to read. */
+    @GetMapping("/api/v1/images/{name}/diff")
+    ResponseEntity<?> diff(@PathVariable String name, @RequestParam(required = false) String against,
+            @RequestHeader(value = "Accept", required = false) String accept) {
+        ImageDiff diff = diffs.diff(Caller.current(), name, against);
+        if (accept != null && accept.contains("text/plain") && !accept.contains("application/json")) {
+            return ResponseEntity.ok().contentType(new MediaType("text", "plain", StandardCharsets.UTF_8))
+                    .body(ImageDiffs.changelog(diff));
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(diff);
     }
 
     @GetMapping("/api/v1/images/{name}/artifacts/{format}/sha256")

@@ -1,5 +1,6 @@
 package dev.goldsmith.workers.web;
 
+import dev.goldsmith.problems.QueryParameters;
 import dev.goldsmith.api.CompleteReply;
 import dev.goldsmith.api.CompleteRequest;
 import dev.goldsmith.api.HeartbeatReply;
@@ -57,7 +58,7 @@ class LeaseController {
     @PostMapping("/api/v1/leases/{leaseId}/complete")
     CompleteReply complete(@PathVariable UUID leaseId, @RequestParam(required = false) String next,
             @RequestBody CompleteRequest request) throws InterruptedException {
-        Duration nextWait = WaitParameters.parse("next", next);
+        Duration nextWait = QueryParameters.duration("next", next);
         return offers.complete(leaseId, Caller.current().workerId(), request, nextWait);
     }
 }

@@ -1,5 +1,6 @@
 package dev.goldsmith.workers.web;
 
+import dev.goldsmith.problems.QueryParameters;
 import dev.goldsmith.api.Lease;
 import dev.goldsmith.api.WorkerRegistered;
 import dev.goldsmith.api.WorkerRegistration;
@@ -35,7 +36,7 @@ class WorkerController {
     @PostMapping("/api/v1/workers/{workerId}/claim")
     ResponseEntity<Lease> claim(@PathVariable UUID workerId, @RequestParam(required = false) String wait)
             throws InterruptedException {
-        Duration bounded = WaitParameters.parse("wait", wait);
+        Duration bounded = QueryParameters.duration("wait", wait);
         workers.requireOwnWorker(Caller.current(), workerId);
         return offers.claim(workerId, bounded).map(ResponseEntity::ok)
                 .orElseGet(() -> ResponseEntity.noContent().build());

@@ -83,6 +83,59 @@ public final class GuestShell implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code command} with {@code stdin}, its standard output going to {@code out} (at most {@code maxBytes};
+     * more fails the command), its standard error kept as the outcome's output.
+     */
+    public Outcome runToFile(String command, String stdin, java.nio.file.Path out, long maxBytes, Duration timeout)
+            throws IOException {
+        long start = System.nanoTime();
+        BoundedOutput errors = new BoundedOutput(64 << 10);
+        try (ChannelExec channel = session.createExecChannel(command);
+                OutputStream file = new CappedFile(java.nio.file.Files.newOutputStream(out), maxBytes)) {
+            channel.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            channel.setOut(file);
+            channel.setErr(errors);
+            channel.open().verify(timeout);
+            var events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+            if (events.contains(ClientChannelEvent.TIMEOUT)) {
+                throw new IOException("command did not finish within " + timeout + ": " + command);
+            }
+            Integer status = channel.getExitStatus();
+            if (((CappedFile) file).exceeded) {
+                throw new IOException(command + " wrote more than " + maxBytes + " bytes");
+            }
+            return new Outcome(status == null ? -1 : status, errors.text(), (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /** A file that takes at most {@code max} bytes and notes that more were offered. */
+    private static final class CappedFile extends java.io.FilterOutputStream {
+        private final long max;
+        private long written;
+        private volatile boolean exceeded;
+
+        CappedFile(OutputStream out, long max) {
+            super(out);
+            this.max = max;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+            long room = Math.max(0, Math.min(length, max - written));
+            out.write(bytes, offset, (int) room);
+            written += room;
+            if (room < length) {
+                exceeded = true;
+            }
+        }
+    }
+
     /** Keeps the first {@code max} bytes written to it and counts the rest. */
     static final class BoundedOutput extends OutputStream {
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
